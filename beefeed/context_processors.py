@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def district(request):
+    return {"district_name": settings.BEEFEED_DISTRICT}

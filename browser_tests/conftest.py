@@ -1,0 +1,109 @@
+"""Browser tests: Debian's Chromium driven by Python Playwright.
+
+`make test` skips them with a reason when /usr/bin/chromium is absent;
+`.ci/run` installs it and sets BEEFEED_REQUIRE_BROWSER=1, so there a missing
+browser is a failure, not a skip. Never `playwright install`.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("BEEFEED_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1280, "height": 800}
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if Path(item.fspath).is_relative_to(here):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("BEEFEED_REQUIRE_BROWSER"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}")
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium); .ci/run always runs these")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the tests still
+    # touch the database directly between browser steps.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            yield browser
+            browser.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+class PageProblems:
+    """Console errors and failed requests to our own server, collected per page."""
+
+    def __init__(self, base_url):
+        self.base_url = base_url
+        self.errors = []
+
+    def watch(self, page):
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
+        page.on("requestfailed", self._failed)
+        page.on("response", self._response)
+
+    def _console(self, msg):
+        if msg.type == "error":
+            self.errors.append(f"console: {msg.text}")
+
+    def _failed(self, request):
+        if request.url.startswith(self.base_url):
+            self.errors.append(f"failed: {request.url} {request.failure}")
+
+    def _response(self, response):
+        if response.url.startswith(self.base_url) and response.status >= 400:
+            self.errors.append(f"HTTP {response.status}: {response.url}")
+
+
+def _new_page(browser, live_server, viewport, request):
+    context = browser.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    problems = PageProblems(live_server.url)
+    problems.watch(page)
+    page.problems = problems
+    yield page
+    if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+    assert problems.errors == [], "the page reported problems"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture
+def phone_page(browser, live_server, transactional_db, request):
+    yield from _new_page(browser, live_server, PHONE, request)
+
+
+@pytest.fixture
+def desk_page(browser, live_server, transactional_db, request):
+    yield from _new_page(browser, live_server, DESK, request)

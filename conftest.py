@@ -1,0 +1,69 @@
+"""Standing cast for the tests: a coordinator, a handler of 龙西社区 (A), a
+handler of 龙北社区 (B), a volunteer, and the public (Django's `client`)."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from beefeed.models import Organization, User
+from beefeed.roles import COORDINATORS, HANDLERS
+
+PASSWORD = "test-pass-2026"
+
+
+def make_org(name, kind=Organization.Kind.COMMUNITY, **extra):
+    org, _ = Organization.objects.get_or_create(name=name, defaults={"kind": kind, **extra})
+    return org
+
+
+def make_staff(username, organization, group_name, **extra):
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        is_staff=True,
+        organization=organization,
+        email=f"{username}@example.org",
+        **extra,
+    )
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def demo(db, settings):
+    """The demo district from `load_demo` (which insists on DEBUG)."""
+    settings.DEBUG = True
+    call_command("load_demo", stdout=StringIO())
+    settings.DEBUG = False
+
+
+@pytest.fixture
+def office(db):
+    return make_org("区委组织部", Organization.Kind.OFFICE)
+
+
+@pytest.fixture
+def community_a(db):
+    return make_org("龙西社区", latitude=30.2745, longitude=118.1322, contact_email="longxi@example.org")
+
+
+@pytest.fixture
+def community_b(db):
+    return make_org("龙北社区", latitude=30.2828, longitude=118.1431, contact_email="longbei@example.org")
+
+
+@pytest.fixture
+def coordinator(office):
+    return make_staff("coord", office, COORDINATORS, last_name="王", first_name="协调")
+
+
+@pytest.fixture
+def handler_a(community_a):
+    return make_staff("handler_a", community_a, HANDLERS)
+
+
+@pytest.fixture
+def handler_b(community_b):
+    return make_staff("handler_b", community_b, HANDLERS)

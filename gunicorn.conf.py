@@ -1,0 +1,22 @@
+"""gunicorn settings for production: `gunicorn -c gunicorn.conf.py beefeed.wsgi`.
+
+Every value can be overridden from the environment (GUNICORN_* below).
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Photo uploads over a weak mobile signal are slow; the proxy buffers them,
+# but leave room for the processing itself.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+# The access log records paths, never query strings or bodies: no phone
+# number or password can end up there.
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
