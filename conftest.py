@@ -67,3 +67,20 @@ def handler_a(community_a):
 @pytest.fixture
 def handler_b(community_b):
     return make_staff("handler_b", community_b, HANDLERS)
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    # The real hasher is slow on purpose; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def media_root(tmp_path, settings):
+    """Every test writes its photos into its own empty media root."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def files_under(root):
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []

@@ -53,18 +53,11 @@ def load(log):
     longxi = Organization.objects.get(name="龙西社区")
     coordinator = _staff("coordinator", "王", "协调", office, COORDINATORS)
     handler = _staff("longxi", "李", "社区", longxi, HANDLERS)
-    volunteer, created = User.objects.get_or_create(
-        username=DEMO_VOLUNTEER_PHONE,
-        defaults={"phone": DEMO_VOLUNTEER_PHONE, "last_name": "叶", "first_name": "小蜂"},
-    )
-    if created:
-        volunteer.set_password(DEMO_PASSWORD)
-        volunteer.save(update_fields=["password"])
     log(f"Organizations: {Organization.objects.count()}")
     return [
         ("coordinator", coordinator.username, DEMO_PASSWORD),
         ("handler", handler.username, DEMO_PASSWORD),
-        ("volunteer", volunteer.phone, DEMO_PASSWORD),
+        ("volunteer", DEMO_VOLUNTEER_PHONE, DEMO_PASSWORD),
     ]
 
 

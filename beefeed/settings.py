@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -86,9 +87,13 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "beefeed.context_processors.district",
             ],
+            "builtins": ["beefeed.templatetags.bee"],
         },
     },
 ]
+
+# Form widgets may be overridden in templates/ (e.g. the courier's category buttons).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "beefeed.wsgi.application"
 
@@ -144,6 +149,13 @@ STORAGES = {
 # proxy serves MEDIA_ROOT (see README).
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 
+# Photos: checked and re-encoded by issues.photos.
+PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=15 * 1024 * 1024)
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
+# Three photos of up to 15 MB each, plus the form.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
 # --- E-mail -----------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -187,6 +199,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# WeChat Work (企业微信) group robot: new and overdue reports are posted here.
+WECOM_WEBHOOK_URL = env.str("WECOM_WEBHOOK_URL", default="")
 
 # --- BeeFeed ------------------------------------------------------------------
 # The district this installation serves, shown in page titles.

@@ -24,6 +24,7 @@ PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1280, "height": 800}
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
+
 def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
     for item in items:

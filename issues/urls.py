@@ -1,3 +1,14 @@
+from django.urls import path
+
+from issues import views
+
 app_name = "issues"
 
-urlpatterns = []
+urlpatterns = [
+    path("report/new/", views.report_new, name="report_new"),
+    path("report/nearby/", views.nearby, name="nearby"),
+    path("report/<int:pk>/done/", views.report_done, name="report_done"),
+    path("me/reports/", views.my_reports, name="my_reports"),
+    path("board/", views.board, name="board"),
+    path("board/<int:pk>/", views.board_detail, name="board_detail"),
+]

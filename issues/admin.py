@@ -1,0 +1,394 @@
+from datetime import timedelta
+
+from django.contrib import admin, messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from beefeed.models import Organization
+from issues import photos, workflow
+from issues.forms import DispatchForm, NoteForm, ReasonForm, RejectForm, ResolveForm
+from issues.models import ACTIVE_STATES, Campaign, Category, Report, ReportEvent, ReportPhoto, State, TriageReport
+from issues.queries import possible_duplicates
+from issues.workflow import ACTION_LABELS
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_label", "time_limit", "time_limit_unit", "default_organization", "position"]
+    list_editable = ["position"]
+    list_select_related = ["default_organization"]
+    prepopulated_fields = {}
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "starts_on", "ends_on"]
+    search_fields = ["name"]
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = gettext_lazy("deadline")
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", gettext_lazy("Overdue")), ("today", gettext_lazy("Due within 24 hours"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "overdue":
+            return queryset.overdue(now)
+        if self.value() == "today":
+            return queryset.filter(state__in=ACTIVE_STATES, deadline__gte=now, deadline__lt=now + timedelta(hours=24))
+        return queryset
+
+
+class PhotoInline(admin.TabularInline):
+    model = ReportPhoto
+    extra = 0
+    can_delete = False
+    fields = ["kind", "preview"]
+    readonly_fields = ["kind", "preview"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("photo"))
+    def preview(self, photo):
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="" style="max-height:160px"></a>',
+            photo.image.url,
+            photo.thumbnail.url,
+        )
+
+
+class EventInline(admin.TabularInline):
+    model = ReportEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "action_label", "from_state", "to_state", "actor", "organization", "note", "is_public"]
+    readonly_fields = fields
+    ordering = ["created_at", "id"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("action"))
+    def action_label(self, event):
+        return ACTION_LABELS.get(event.action, event.action)
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["ref", "thumb", "category", "community", "state_badge", "assignee", "time_left", "created_at"]
+    list_display_links = ["ref", "thumb"]
+    list_filter = ["state", OverdueFilter, "category", "assignee", "community", "campaign"]
+    list_select_related = ["category", "community", "assignee"]
+    search_fields = ["description", "address"]
+    show_full_result_count = False
+    list_per_page = 50
+    date_hierarchy = None
+    inlines = [PhotoInline, EventInline]
+    actions = ["dispatch_selected", "publish_selected"]
+    fields = [
+        "ref",
+        "state_badge",
+        "category",
+        "description",
+        "community",
+        "address",
+        "position",
+        "station",
+        "campaign",
+        "reporter_short",
+        "assignee",
+        "deadline",
+        "time_left",
+        "reject_reason",
+        "duplicate_of",
+        "resolution_note",
+        "created_at",
+        "duplicates",
+    ]
+    coordinator_editable = ["category", "community", "campaign"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .visible_to(request.user)
+            .select_related("category", "community", "assignee", "reporter")
+            .prefetch_related("photos")
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        editable = self.coordinator_editable if request.user.is_coordinator else []
+        return [f for f in self.fields if f not in editable]
+
+    def has_add_permission(self, request):
+        # Reports come from couriers and clients, through the workflow.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_search_results(self, request, queryset, search_term):
+        pk = Report.pk_from_reference(search_term)
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if pk is not None:
+            results = results | queryset.filter(pk=pk)
+        return results, may_have_duplicates
+
+    # --- columns ---------------------------------------------------------------
+
+    @admin.display(description=gettext_lazy("reference"), ordering="id")
+    def ref(self, report):
+        return report.reference
+
+    @admin.display(description=gettext_lazy("photo"))
+    def thumb(self, report):
+        photo = report.before_photos[0] if report.before_photos else None
+        if photo is None:
+            return "—"
+        return format_html('<img src="{}" alt="" width="64" height="48" style="object-fit:cover">', photo.thumbnail.url)
+
+    @admin.display(description=gettext_lazy("state"), ordering="state")
+    def state_badge(self, report):
+        return format_html('<span class="bf-state bf-state-{}">{}</span>', report.state, report.get_state_display())
+
+    @admin.display(description=gettext_lazy("time left"), ordering="deadline")
+    def time_left(self, report):
+        left = report.time_left()
+        if left is None:
+            return "—"
+        hours = int(left.total_seconds() // 3600)
+        if left.total_seconds() < 0:
+            return format_html('<strong style="color:#b3261e">{}</strong>', _("overdue %(h)d h") % {"h": -hours or 1})
+        return _("%(d)d d %(h)d h") % {"d": hours // 24, "h": hours % 24}
+
+    @admin.display(description=gettext_lazy("position"))
+    def position(self, report):
+        if report.latitude is None:
+            return "—"
+        return f"{report.latitude:.6f}, {report.longitude:.6f}"
+
+    @admin.display(description=gettext_lazy("reporter"))
+    def reporter_short(self, report):
+        return report.reporter.short_name if report.reporter else "—"
+
+    @admin.display(description=gettext_lazy("possible duplicates"))
+    def duplicates(self, report):
+        found = possible_duplicates(
+            category_id=report.category_id,
+            latitude=report.latitude,
+            longitude=report.longitude,
+            exclude_pk=report.pk,
+            now=report.created_at,
+        )
+        if not found:
+            return "—"
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            (
+                (reverse("admin:issues_report_change", args=[r.pk]), f"{r.reference} ({r.get_state_display()})")
+                for r in found
+            ),
+        )
+
+    # --- moves -----------------------------------------------------------------
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<int:pk>/act/<str:action>/",
+                self.admin_site.admin_view(self.act_view),
+                name=f"{opts.app_label}_{opts.model_name}_act",
+            ),
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        report = self.get_queryset(request).filter(pk=object_id).first() if str(object_id).isdigit() else None
+        if report is not None:
+            extra_context["moves"] = [
+                (action, ACTION_LABELS[action]) for action in workflow.allowed_actions(report, request.user)
+            ]
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    FORMS = {
+        "dispatch": DispatchForm,
+        "reject": RejectForm,
+        "start": NoteForm,
+        "resolve": ResolveForm,
+        "return": ReasonForm,
+        "publish": NoteForm,
+        "reopen": ReasonForm,
+    }
+
+    def act_view(self, request, pk, action):
+        if action not in self.FORMS:
+            raise Http404
+        report = self.get_queryset(request).filter(pk=pk).first()
+        if report is None:
+            raise Http404
+        change_url = reverse("admin:issues_report_change", args=[report.pk])
+        if request.method != "POST" and not workflow.may(request.user, action, report):
+            # On POST the workflow itself says precisely why (e.g. someone else moved it first).
+            messages.error(request, _("This step is not possible for report %(ref)s now.") % {"ref": report.reference})
+            return HttpResponseRedirect(change_url)
+        form_class = self.FORMS[action]
+        initial = {}
+        if action == "dispatch":
+            initial = {
+                "organization": report.assignee or workflow.default_organization(report),
+                "deadline": timezone.localtime(workflow.deadline_for(report.category, timezone.now())),
+            }
+        if request.method == "POST":
+            form = form_class(request.POST, request.FILES)
+            if form.is_valid():
+                try:
+                    self._apply(request, report, action, form.cleaned_data)
+                except (workflow.TransitionError, photos.PhotoError) as error:
+                    if isinstance(error, photos.PhotoError):
+                        form.add_error("photo", str(error))
+                    else:
+                        messages.error(request, str(error))
+                        return HttpResponseRedirect(change_url)
+                else:
+                    messages.success(
+                        request,
+                        _("Report %(ref)s: %(action)s done.")
+                        % {"ref": report.reference, "action": ACTION_LABELS[action]},
+                    )
+                    return HttpResponseRedirect(change_url)
+        else:
+            form = form_class(initial=initial)
+        if action == "dispatch":
+            form.fields["organization"].queryset = Organization.objects.all()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "report": report,
+            "form": form,
+            "action": action,
+            "action_label": ACTION_LABELS[action],
+            "title": f"{report.reference} · {ACTION_LABELS[action]}",
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/issues/report/act.html", context, status=400 if form.errors else 200)
+
+    def _apply(self, request, report, action, data):
+        by = request.user
+        if action == "dispatch":
+            workflow.dispatch(
+                report, by=by, organization=data["organization"], deadline=data["deadline"], note=data["note"]
+            )
+        elif action == "reject":
+            workflow.reject(
+                report, by=by, reason=data["reason"], duplicate_of=data["duplicate_report"], note=data["note"]
+            )
+        elif action == "start":
+            workflow.start(report, by=by, note=data["note"])
+        elif action == "resolve":
+            processed = photos.process(data["photo"])
+            workflow.resolve(report, by=by, note=data["note"], photos=[processed])
+        elif action == "return":
+            workflow.return_report(report, by=by, reason=data["reason"])
+        elif action == "publish":
+            workflow.publish(report, by=by, note=data["note"])
+        elif action == "reopen":
+            workflow.reopen(report, by=by, reason=data["reason"])
+
+    # --- bulk actions ----------------------------------------------------------
+
+    @admin.action(description=gettext_lazy("Dispatch selected reports to one organization"), permissions=["change"])
+    def dispatch_selected(self, request, queryset):
+        if "organization" in request.POST:
+            form = DispatchForm(request.POST)
+            if form.is_valid():
+                done, refused = 0, []
+                for report in queryset:
+                    try:
+                        workflow.dispatch(
+                            report,
+                            by=request.user,
+                            organization=form.cleaned_data["organization"],
+                            deadline=form.cleaned_data["deadline"],
+                            note=form.cleaned_data["note"],
+                        )
+                        done += 1
+                    except workflow.TransitionError as error:
+                        refused.append(str(error))
+                if done:
+                    messages.success(request, _("%(n)d reports dispatched.") % {"n": done})
+                for text in refused:
+                    messages.warning(request, text)
+                return None
+        else:
+            form = DispatchForm()
+        return render(
+            request,
+            "admin/issues/report/dispatch_selected.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "form": form,
+                "reports": queryset,
+                "action": "dispatch_selected",
+                "title": _("Dispatch selected reports"),
+            },
+        )
+
+    @admin.action(description=gettext_lazy("Publish selected resolved reports"), permissions=["change"])
+    def publish_selected(self, request, queryset):
+        done = 0
+        for report in queryset:
+            try:
+                workflow.publish(report, by=request.user)
+                done += 1
+            except workflow.TransitionError as error:
+                messages.warning(request, str(error))
+        if done:
+            messages.success(request, _("%(n)d reports published.") % {"n": done})
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and request.user.is_coordinator
+
+
+@admin.register(TriageReport)
+class TriageAdmin(ReportAdmin):
+    """The coordinators' queue: new reports, oldest first."""
+
+    list_filter = ["category", "community"]
+    actions = ["dispatch_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(state=State.SUBMITTED).order_by("created_at")
+
+    def get_ordering(self, request):
+        return ["created_at"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return HttpResponseRedirect(reverse("admin:issues_report_change", args=[object_id]))
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff and request.user.is_coordinator
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_view_permission(request, obj)
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)

@@ -1,0 +1,133 @@
+import math
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from beefeed.models import Organization
+from issues.models import Category, RejectReason, Report
+from stations.models import Station
+
+MAX_PHOTOS = 3
+
+
+class CategoryButtons(forms.RadioSelect):
+    template_name = "issues/widgets/category_buttons.html"
+
+
+class ReportForm(forms.Form):
+    """The courier's report. Photos are handled by the view (see issues.photos)."""
+
+    category = forms.ModelChoiceField(
+        label=_("What kind of problem?"),
+        queryset=Category.objects.all(),
+        widget=CategoryButtons,
+        empty_label=None,
+        error_messages={"required": _("Choose a category."), "invalid_choice": _("Choose a category.")},
+    )
+    description = forms.CharField(
+        label=_("What is wrong?"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("e.g. the bin at building 3 is broken")}),
+        error_messages={
+            "required": _("Describe the problem in a few words."),
+            "max_length": _("At most %(limit_value)d characters (you typed %(show_value)d)."),
+        },
+    )
+    latitude = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    longitude = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    address = forms.CharField(
+        label=_("Address or landmark"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. 广场花苑小区3栋"), "autocomplete": "off"}),
+    )
+    community = forms.ModelChoiceField(
+        label=_("Community"),
+        queryset=Organization.objects.areas(),
+        error_messages={"required": _("Choose the community."), "invalid_choice": _("Choose the community.")},
+    )
+    station = forms.ModelChoiceField(
+        label=_("Reported at a hive station"),
+        queryset=Station.objects.filter(status=Station.Status.OPEN),
+        required=False,
+        empty_label=_("No station"),
+    )
+
+    def clean_description(self):
+        text = self.cleaned_data["description"].replace("\x00", "").strip()
+        if not text:
+            raise forms.ValidationError(_("Describe the problem in a few words."))
+        return text
+
+    def clean_address(self):
+        return self.cleaned_data["address"].replace("\x00", "").strip()
+
+    def clean(self):
+        data = super().clean()
+        position = parse_position(data.get("latitude"), data.get("longitude"))
+        if position is False:
+            self.add_error("address", _("Your position could not be read. Please type the address instead."))
+            position = None
+        data["latitude"], data["longitude"] = position or (None, None)
+        if position is None and not data.get("address") and "address" not in self.errors:
+            self.add_error("address", _("Give the place: share your position or type the address."))
+        return data
+
+
+def parse_position(lat, lng):
+    """(lat, lng) as floats; None when both are absent; False when unusable."""
+    lat, lng = (lat or "").strip(), (lng or "").strip()
+    if not lat and not lng:
+        return None
+    try:
+        lat, lng = float(lat), float(lng)
+    except ValueError:
+        return False
+    if not (math.isfinite(lat) and math.isfinite(lng) and -90 <= lat <= 90 and -180 <= lng <= 180):
+        return False
+    return lat, lng
+
+
+class DispatchForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("Handling organization"), queryset=Organization.objects.all())
+    deadline = forms.DateTimeField(
+        label=_("Deadline"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Leave empty to use the category's time limit."),
+    )
+    note = forms.CharField(label=_("Note to the handler"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RejectForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=RejectReason.choices)
+    duplicate_of = forms.CharField(
+        label=_("Duplicate of (reference number)"), required=False, help_text=_("e.g. BF000012")
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        data["duplicate_report"] = None
+        if data.get("reason") == RejectReason.DUPLICATE:
+            pk = Report.pk_from_reference(data.get("duplicate_of"))
+            original = Report.objects.filter(pk=pk).first() if pk else None
+            if original is None:
+                self.add_error("duplicate_of", _("Enter the reference number of an existing report."))
+            data["duplicate_report"] = original
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ResolveForm(forms.Form):
+    note = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+    photo = forms.FileField(
+        label=_("Photo after the work"), widget=forms.ClearableFileInput(attrs={"accept": "image/*"})
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

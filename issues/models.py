@@ -1,0 +1,351 @@
+"""Reports of neighbourhood problems and their timeline.
+
+`Report.state` is written only by `issues.workflow`; nothing here sets it.
+"""
+
+import math
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from beefeed.models import Organization
+from stations.models import Station
+from volunteers.models import Volunteer
+
+
+class State(models.TextChoices):
+    SUBMITTED = "submitted", _("Awaiting triage")
+    DISPATCHED = "dispatched", _("Dispatched")
+    IN_PROGRESS = "in_progress", _("In progress")
+    RESOLVED = "resolved", _("Resolved")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Not accepted")
+    RETURNED = "returned", _("Returned")
+
+
+# States in which a handler owns the work and the deadline runs.
+ACTIVE_STATES = [State.DISPATCHED, State.IN_PROGRESS]
+# States that still need someone to act.
+OPEN_STATES = [State.SUBMITTED, State.DISPATCHED, State.IN_PROGRESS, State.RESOLVED, State.RETURNED]
+# States in which a report has been assigned to an organization.
+ASSIGNED_STATES = [State.DISPATCHED, State.IN_PROGRESS, State.RESOLVED, State.PUBLISHED]
+
+
+class RejectReason(models.TextChoices):
+    DUPLICATE = "duplicate", _("Duplicate of another report")
+    OUT_OF_SCOPE = "out_of_scope", _("Out of scope")
+    NOT_ENOUGH_INFO = "not_enough_info", _("Not enough information")
+
+
+class Category(models.Model):
+    class LimitUnit(models.TextChoices):
+        HOURS = "hours", _("hours")
+        WORKING_DAYS = "working_days", _("working days")
+
+    name = models.CharField(_("name"), max_length=30, unique=True)
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    short_label = models.CharField(_("short label"), max_length=8, help_text=_("Shown on the courier's button."))
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    time_limit = models.PositiveIntegerField(_("time limit"), help_text=_("How long the handler has."))
+    time_limit_unit = models.CharField(
+        _("time limit unit"), max_length=15, choices=LimitUnit.choices, default=LimitUnit.HOURS
+    )
+    default_organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("default handling organization"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(time_limit__gt=0), name="category_time_limit_positive"),
+            models.CheckConstraint(
+                condition=Q(time_limit_unit__in=["hours", "working_days"]), name="category_time_limit_unit_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Campaign(models.Model):
+    """A special campaign (专项行动) that groups reports."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")), name="campaign_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ReportQuerySet(models.QuerySet):
+    def public(self):
+        """What the public board shows: published reports only."""
+        return self.filter(state=State.PUBLISHED)
+
+    def overdue(self, now=None):
+        return self.filter(state__in=ACTIVE_STATES, deadline__lt=now or timezone.now())
+
+    def open(self):
+        return self.filter(state__in=OPEN_STATES)
+
+    def visible_to(self, user):
+        """Coordinators see everything, handlers what was dispatched to them."""
+        if not user.is_authenticated or not user.is_staff:
+            return self.none()
+        if user.is_superuser or user.is_coordinator:
+            return self
+        if user.is_handler and user.organization_id:
+            return self.filter(assignee_id=user.organization_id)
+        return self.none()
+
+    def near(self, latitude, longitude, meters):
+        """Reports within `meters` of a point: a bounding box the index can use."""
+        dlat = meters / 111_320
+        dlng = meters / (111_320 * max(math.cos(math.radians(latitude)), 0.01))
+        return self.filter(
+            latitude__range=(latitude - dlat, latitude + dlat),
+            longitude__range=(longitude - dlng, longitude + dlng),
+        )
+
+
+class Report(models.Model):
+    reporter = models.ForeignKey(
+        Volunteer, verbose_name=_("reporter"), null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+    )
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="reports")
+    description = models.TextField(_("description"), max_length=4000)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    community = models.ForeignKey(
+        Organization, verbose_name=_("community"), on_delete=models.PROTECT, related_name="reports_here"
+    )
+    station = models.ForeignKey(
+        Station, verbose_name=_("reported at station"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    state = models.CharField(_("state"), max_length=15, choices=State.choices, default=State.SUBMITTED, editable=False)
+    assignee = models.ForeignKey(
+        Organization,
+        verbose_name=_("handling organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_reports",
+        editable=False,
+    )
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True, editable=False)
+    reject_reason = models.CharField(
+        _("reason not accepted"), max_length=20, choices=RejectReason.choices, blank=True, editable=False
+    )
+    duplicate_of = models.ForeignKey(
+        "self", verbose_name=_("duplicate of"), null=True, blank=True, on_delete=models.PROTECT, editable=False
+    )
+    resolution_note = models.TextField(_("resolution"), blank=True, editable=False)
+    created_at = models.DateTimeField(_("reported at"), default=timezone.now, editable=False)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True, editable=False)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["state", "created_at"], name="report_state_created"),
+            models.Index(fields=["state", "-published_at"], name="report_state_published"),
+            models.Index(fields=["assignee", "state", "deadline"], name="report_assignee_state"),
+            models.Index(fields=["state", "deadline"], name="report_state_deadline"),
+            models.Index(fields=["latitude", "longitude"], name="report_position"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=State.values), name="report_state_valid"),
+            models.CheckConstraint(
+                condition=~Q(state__in=ASSIGNED_STATES) | Q(assignee__isnull=False, deadline__isnull=False),
+                name="report_assigned_has_owner_and_deadline",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=["resolved", "published"])
+                | ~Q(resolution_note="") & Q(resolved_at__isnull=False),
+                name="report_resolved_has_resolution",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="published") | Q(published_at__isnull=False), name="report_published_has_time"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="rejected") | ~Q(reject_reason=""), name="report_rejected_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=~Q(reject_reason="duplicate") | Q(duplicate_of__isnull=False),
+                name="report_duplicate_names_original",
+            ),
+            models.CheckConstraint(condition=~Q(duplicate_of=F("pk")), name="report_not_duplicate_of_itself"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="report_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="report_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(address="") | Q(latitude__isnull=False, longitude__isnull=False),
+                name="report_has_a_place",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.category.name}"
+
+    @property
+    def reference(self):
+        """The number the courier quotes: BF and six digits."""
+        return f"BF{self.pk:06d}" if self.pk else "BF——"
+
+    @staticmethod
+    def pk_from_reference(text):
+        text = (text or "").strip().upper()
+        if text.startswith("BF"):
+            text = text[2:]
+        return int(text) if text.isdigit() and len(text) <= 12 else None
+
+    @property
+    def is_overdue(self):
+        return self.state in ACTIVE_STATES and self.deadline is not None and self.deadline < timezone.now()
+
+    @property
+    def time_taken(self):
+        if self.resolved_at:
+            return self.resolved_at - self.created_at
+        return None
+
+    @property
+    def on_time(self):
+        """Resolved by the deadline (None while not resolved)."""
+        if not self.resolved_at or not self.deadline:
+            return None
+        return self.resolved_at <= self.deadline
+
+    def time_left(self, now=None):
+        if self.deadline is None or self.state not in ACTIVE_STATES:
+            return None
+        return self.deadline - (now or timezone.now())
+
+    def photos_of(self, kind):
+        return [p for p in self.photos.all() if p.kind == kind]
+
+    @property
+    def before_photos(self):
+        return self.photos_of(ReportPhoto.Kind.BEFORE)
+
+    @property
+    def after_photos(self):
+        return self.photos_of(ReportPhoto.Kind.AFTER)
+
+
+class TriageReport(Report):
+    """The coordinators' triage queue in the admin: the same rows, another view."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("report awaiting triage")
+        verbose_name_plural = _("triage queue")
+
+
+class ReportPhoto(models.Model):
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("Before")
+        AFTER = "after", _("After")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    image = models.ImageField(_("photo"), upload_to="reports/", width_field="width", height_field="height")
+    thumbnail = models.ImageField(_("thumbnail"), upload_to="reports/")
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["kind", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["before", "after"]), name="photo_kind_valid"),
+        ]
+
+    def __str__(self):
+        return self.image.name
+
+
+class ReportEvent(models.Model):
+    """One step of a report's timeline: append-only, written by the workflow."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    from_state = models.CharField(_("from"), max_length=15, choices=State.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=15, choices=State.choices)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    note = models.TextField(_("note"), blank=True)
+    is_public = models.BooleanField(_("public"), default=False)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["report", "created_at"])]
+
+    def __str__(self):
+        return f"{self.get_from_state_display() or '—'} → {self.get_to_state_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionDenied("A timeline event is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("A timeline event is never deleted.")
+
+    @property
+    def public_note(self):
+        """The note as the reporter and the public may read it (internal notes stay inside)."""
+        return self.note if self.action in ("resolve", "reject", "publish") else ""
+
+
+DUPLICATE_RADIUS_M = 50
+DUPLICATE_WINDOW = timedelta(days=7)

@@ -1,0 +1,200 @@
+"""Who hears about a report's moves, sent through Django's tasks framework.
+
+The workflow calls `queue(event)`; the task runs after the transaction has
+committed (immediately in the embedded run, in `db_worker` in production), so
+a notice never goes out for a move that was rolled back, and a failing notice
+never undoes the move that caused it.
+"""
+
+import json
+import logging
+import urllib.request
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from beefeed.roles import COORDINATORS
+
+logger = logging.getLogger(__name__)
+
+
+def queue(event):
+    event_id = event.pk
+    transaction.on_commit(lambda: _enqueue(event_id))
+
+
+def _enqueue(event_id):
+    try:
+        notify_event.enqueue(event_id)
+    except Exception:
+        # The move has happened; a lost notice is logged, never raised.
+        logger.exception("could not queue notifications for report event %s", event_id)
+
+
+@task()
+def notify_event(event_id):
+    from issues.models import ReportEvent
+
+    event = ReportEvent.objects.select_related("report__category", "report__community", "report__assignee").get(
+        pk=event_id
+    )
+    handler = {
+        "submit": _on_submit,
+        "dispatch": _on_dispatch,
+        "reopen": _on_dispatch,
+        "resolve": _on_resolve,
+        "return": _on_return,
+        "publish": _on_publish,
+        "reject": _on_reject,
+    }.get(event.action)
+    if handler is None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        handler(event)
+
+
+def coordinator_emails():
+    User = get_user_model()
+    return sorted(
+        set(
+            User.objects.filter(groups__name=COORDINATORS, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )
+
+
+def organization_emails(organization):
+    User = get_user_model()
+    emails = set(
+        User.objects.filter(organization=organization, is_active=True, is_staff=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if organization.contact_email:
+        emails.add(organization.contact_email)
+    return sorted(emails)
+
+
+def _admin_link(report):
+    return reverse("admin:issues_report_change", args=[report.pk])
+
+
+def _summary(report):
+    place = report.address or f"{report.community.name}"
+    return f"{report.reference} [{report.category.name}] {place}: {report.description[:80]}"
+
+
+def _email(recipients, subject, body):
+    if not recipients:
+        return
+    try:
+        send_mail(subject, body, None, recipients)
+    except Exception:
+        logger.exception("e-mail about %s could not be sent", subject)
+
+
+def _on_submit(event):
+    report = event.report
+    subject = _("New report %(ref)s: %(category)s") % {"ref": report.reference, "category": report.category.name}
+    body = _("A volunteer reported a problem.\n\n%(summary)s\n\nTriage it: %(link)s") % {
+        "summary": _summary(report),
+        "link": _admin_link(report),
+    }
+    _email(coordinator_emails(), subject, body)
+    post_to_wecom(_("New report %(summary)s") % {"summary": _summary(report)})
+
+
+def _on_dispatch(event):
+    report = event.report
+    subject = _("Report %(ref)s dispatched to you, due %(deadline)s") % {
+        "ref": report.reference,
+        "deadline": _local(report.deadline),
+    }
+    body = _("%(summary)s\n\nDeadline: %(deadline)s\nNote: %(note)s\n\nOpen it: %(link)s") % {
+        "summary": _summary(report),
+        "deadline": _local(report.deadline),
+        "note": event.note or "—",
+        "link": _admin_link(report),
+    }
+    _email(organization_emails(report.assignee), subject, body)
+
+
+def _on_resolve(event):
+    report = event.report
+    subject = _("Report %(ref)s resolved by %(org)s: please verify") % {
+        "ref": report.reference,
+        "org": report.assignee.name,
+    }
+    body = _("%(summary)s\n\nResolution: %(note)s\n\nVerify and publish: %(link)s") % {
+        "summary": _summary(report),
+        "note": report.resolution_note,
+        "link": _admin_link(report),
+    }
+    _email(coordinator_emails(), subject, body)
+
+
+def _on_return(event):
+    report = event.report
+    subject = _("Report %(ref)s returned by %(org)s") % {"ref": report.reference, "org": event.organization}
+    body = _("%(summary)s\n\nReason: %(note)s\n\nDispatch it again: %(link)s") % {
+        "summary": _summary(report),
+        "note": event.note,
+        "link": _admin_link(report),
+    }
+    _email(coordinator_emails(), subject, body)
+
+
+def _on_publish(event):
+    _tell_reporter(
+        event.report,
+        _("Your report %(ref)s was solved and published. Thank you!") % {"ref": event.report.reference},
+        reverse("issues:board_detail", args=[event.report.pk]),
+    )
+
+
+def _on_reject(event):
+    _tell_reporter(
+        event.report,
+        _("Your report %(ref)s was not accepted: %(reason)s") % {"ref": event.report.reference, "reason": event.note},
+        reverse("issues:my_reports"),
+    )
+
+
+def _tell_reporter(report, text, url):
+    if report.reporter_id is None:
+        return
+    from volunteers.notices import tell
+
+    tell(report.reporter, text=text, url=url)
+
+
+def _local(dt):
+    from django.utils import timezone
+
+    return timezone.localtime(dt).strftime("%Y-%m-%d %H:%M") if dt else "—"
+
+
+def post_to_wecom(text):
+    """A short text to the team's WeChat Work group robot, if one is configured."""
+    url = getattr(settings, "WECOM_WEBHOOK_URL", "")
+    if not url:
+        return False
+    payload = json.dumps({"msgtype": "text", "text": {"content": text[:2000]}}, ensure_ascii=False).encode()
+    request = urllib.request.Request(url, data=payload, headers={"Content-Type": "application/json"}, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            answer = json.loads(response.read() or b"{}")
+    except Exception:
+        logger.warning("WeChat Work webhook could not be reached")
+        return False
+    if answer.get("errcode", 0) != 0:
+        logger.warning("WeChat Work webhook refused the message: %s", answer.get("errmsg", ""))
+        return False
+    return True

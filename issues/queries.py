@@ -1,0 +1,76 @@
+"""Read rules shared by the courier's form, the admin and the public pages."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urlencode
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from beefeed.geo import distance_m
+from issues.models import ACTIVE_STATES, DUPLICATE_RADIUS_M, DUPLICATE_WINDOW, OPEN_STATES, Report, State
+
+
+def possible_duplicates(*, category_id, latitude, longitude, exclude_pk=None, now=None):
+    """Open reports of the same category within 50 m from the last 7 days."""
+    if latitude is None or longitude is None:
+        return []
+    since = (now or timezone.now()) - DUPLICATE_WINDOW
+    candidates = (
+        Report.objects.near(latitude, longitude, DUPLICATE_RADIUS_M)
+        .filter(category_id=category_id, state__in=OPEN_STATES, created_at__gte=since)
+        .exclude(pk=exclude_pk)
+        .order_by("-created_at")[:20]
+    )
+    return [r for r in candidates if distance_m(latitude, longitude, r.latitude, r.longitude) <= DUPLICATE_RADIUS_M]
+
+
+@dataclass
+class BoardFilters:
+    category: int | None = None
+    community: int | None = None
+    month: str = ""
+    params: dict = field(default_factory=dict)
+
+    @property
+    def querystring(self):
+        return urlencode(self.params)
+
+
+def board_filter(reports, query):
+    """Apply the board's filters (category, community, month YYYY-MM); ignore nonsense."""
+    filters = BoardFilters()
+    category = query.get("category", "")
+    if category.isdigit() and len(category) < 10:
+        filters.category = int(category)
+        reports = reports.filter(category_id=filters.category)
+        filters.params["category"] = category
+    community = query.get("community", "")
+    if community.isdigit() and len(community) < 10:
+        filters.community = int(community)
+        reports = reports.filter(community_id=filters.community)
+        filters.params["community"] = community
+    month = query.get("month", "")
+    if re.fullmatch(r"(19|20)\d\d-(0[1-9]|1[0-2])", month):
+        year, mon = map(int, month.split("-"))
+        tz = timezone.get_current_timezone()
+        start = datetime(year, mon, 1, tzinfo=tz)
+        end = datetime(year + (mon == 12), mon % 12 + 1, 1, tzinfo=tz)
+        reports = reports.filter(published_at__gte=start, published_at__lt=end)
+        filters.month = month
+        filters.params["month"] = month
+    return reports, filters
+
+
+def live_figures(now=None):
+    """The home page's figures, in one query."""
+    now = now or timezone.now()
+    solved = Q(state__in=[State.RESOLVED, State.PUBLISHED])
+    return Report.objects.aggregate(
+        received=Count("id"),
+        solved=Count("id", filter=solved),
+        solved_on_time=Count("id", filter=solved & Q(resolved_at__lte=F("deadline"))),
+        in_hand=Count("id", filter=Q(state__in=ACTIVE_STATES)),
+        overdue=Count("id", filter=Q(state__in=ACTIVE_STATES, deadline__lt=now)),
+    )

@@ -1,0 +1,195 @@
+"""The courier's form, their reports, and the public board."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from conftest import files_under
+from issues.models import Report, ReportEvent, ReportPhoto, State
+from issues.tests.conftest import exif_with_gps_and_orientation, jpeg_bytes, make_volunteer
+
+pytestmark = pytest.mark.django_db
+
+PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+def photo(name="p.jpg", data=None):
+    return SimpleUploadedFile(name, data if data is not None else jpeg_bytes(exif=exif_with_gps_and_orientation()))
+
+
+def form_data(category, community, **extra):
+    data = {
+        "category": category.pk,
+        "description": "广场花苑小区3栋的垃圾桶坏了",
+        "latitude": "30.274500",
+        "longitude": "118.132200",
+        "address": "广场花苑小区3栋",
+        "community": community.pk,
+    }
+    data.update(extra)
+    return data
+
+
+@pytest.fixture
+def courier(client, volunteer):
+    client.force_login(volunteer.user)
+    return client
+
+
+def test_it_sends_the_public_to_sign_in(client):
+    response = client.get(reverse("issues:report_new"))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_a_pending_volunteer_sees_that_approval_is_pending(client, pending_volunteer):
+    client.force_login(pending_volunteer.user)
+    response = client.get(reverse("issues:report_new"))
+    assert response.status_code == 403
+    assert "审核" in response.content.decode()
+
+
+def test_staff_without_a_volunteer_profile_cannot_report(client, coordinator):
+    client.force_login(coordinator)
+    assert client.get(reverse("issues:report_new")).status_code == 403
+
+
+def test_the_form_offers_big_category_buttons_and_the_camera(courier, category):
+    html = courier.get(reverse("issues:report_new")).content.decode()
+    assert 'type="radio" name="category"' in html and category.name in html
+    assert 'accept="image/*" capture="environment"' in html
+
+
+def test_it_prefills_the_station_from_its_qr_code(courier, category, community_b):
+    from stations.models import Station
+
+    station = Station.objects.create(
+        name="龙北驿站", community=community_b, address="龙北路18号", latitude=30.28, longitude=118.14
+    )
+    response = courier.get(reverse("issues:report_new") + f"?station={station.pk}")
+    assert response.context["form"].initial["station"] == station.pk
+    assert response.context["form"].initial["community"] == community_b.pk
+    assert courier.get(reverse("issues:report_new") + "?station=abc").status_code == 200
+
+
+def test_a_report_is_saved_with_its_photo_and_the_courier_gets_a_reference(courier, volunteer, category, community_a):
+    response = courier.post(reverse("issues:report_new"), {**form_data(category, community_a), "photos": [photo()]})
+    report = Report.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("issues:report_done", args=[report.pk])
+    assert report.reporter == volunteer and report.state == State.SUBMITTED
+    assert report.photos.get().kind == ReportPhoto.Kind.BEFORE
+    assert ReportEvent.objects.get(report=report).action == "submit"
+    done = courier.get(response["Location"]).content.decode()
+    assert report.reference in done
+
+
+def test_a_bad_photo_keeps_everything_the_courier_typed(courier, category, community_a, media_root):
+    data = form_data(category, community_a, description="龙西小区12栋窨井盖破损，很危险")
+    response = courier.post(
+        reverse("issues:report_new"), {**data, "photos": [photo("x.jpg", b"<html>not a photo</html>")]}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "龙西小区12栋窨井盖破损，很危险" in html
+    assert 'value="广场花苑小区3栋"' in html
+    assert f'value="{category.pk}" checked' in html
+    assert "无法识别" in html or "not a photo" in html
+    assert Report.objects.count() == 0 and ReportPhoto.objects.count() == 0
+    assert files_under(media_root) == []
+
+
+def test_a_missing_photo_and_place_are_each_explained(courier, category, community_a):
+    data = form_data(category, community_a, latitude="", longitude="", address="")
+    html = courier.post(reverse("issues:report_new"), data).content.decode()
+    assert "至少添加一张照片" in html
+    assert "请共享位置或填写地址" in html
+    assert Report.objects.count() == 0
+
+
+@pytest.mark.parametrize("lat,lng", [("nan", "118.1"), ("95", "118.1"), ("30.2", ""), ("1e999", "1")])
+def test_a_broken_position_asks_for_the_address_instead(courier, category, community_a, lat, lng):
+    data = form_data(category, community_a, latitude=lat, longitude=lng)
+    response = courier.post(reverse("issues:report_new"), {**data, "photos": [photo()]})
+    assert response.status_code == 400
+    assert Report.objects.count() == 0
+
+
+def test_the_address_alone_is_enough(courier, category, community_a):
+    data = form_data(category, community_a, latitude="", longitude="")
+    response = courier.post(reverse("issues:report_new"), {**data, "photos": [photo()]})
+    assert response.status_code == 302
+    assert Report.objects.get().latitude is None
+
+
+def test_more_than_three_photos_are_refused(courier, category, community_a):
+    response = courier.post(
+        reverse("issues:report_new"), {**form_data(category, community_a), "photos": [photo() for _ in range(4)]}
+    )
+    assert response.status_code == 400 and Report.objects.count() == 0
+
+
+def test_nearby_suggests_the_community_and_shows_possible_duplicates(
+    courier, make_report, category, community_a, community_b
+):
+    existing = make_report()
+    response = courier.get(
+        reverse("issues:nearby"), {"lat": "30.2746", "lng": "118.1323", "category": str(category.pk)}
+    )
+    data = response.json()
+    assert data["community"]["id"] == community_a.pk
+    assert [d["reference"] for d in data["duplicates"]] == [existing.reference]
+    assert data["duplicates"][0]["distance_m"] < 50
+    far = courier.get(reverse("issues:nearby"), {"lat": "30.2828", "lng": "118.1431", "category": str(category.pk)})
+    assert far.json()["community"]["id"] == community_b.pk and far.json()["duplicates"] == []
+    assert courier.get(reverse("issues:nearby"), {"lat": "x", "lng": "1"}).status_code == 400
+
+
+def test_my_reports_lists_only_my_own_with_their_timeline(courier, make_report, community_a, coordinator):
+    mine = make_report("dispatched", by_coordinator=coordinator)
+    other = make_report(reporter=make_volunteer("13700000000", community_a, name="王其他"))
+    html = courier.get(reverse("issues:my_reports")).content.decode()
+    assert mine.reference in html and other.reference not in html
+    assert "已派单" in html
+
+
+def test_the_board_shows_published_reports_only(client, make_report, coordinator, handler_a):
+    published = make_report("published", by_coordinator=coordinator, handler=handler_a)
+    resolved = make_report("resolved", by_coordinator=coordinator, handler=handler_a)
+    html = client.get(reverse("issues:board")).content.decode()
+    assert reverse("issues:board_detail", args=[published.pk]) in html
+    assert reverse("issues:board_detail", args=[resolved.pk]) not in html
+    assert client.get(reverse("issues:board_detail", args=[resolved.pk])).status_code == 404
+    assert client.get(reverse("issues:board_detail", args=[published.pk])).status_code == 200
+
+
+def test_the_board_filters_by_category_community_and_month(client, make_report, coordinator, handler_a, category):
+    report = make_report("published", by_coordinator=coordinator, handler=handler_a)
+    month = report.published_at.astimezone().strftime("%Y-%m")
+    url = reverse("issues:board")
+    assert client.get(url, {"category": category.pk}).context["page"].paginator.count == 1
+    assert client.get(url, {"category": category.pk + 100}).context["page"].paginator.count == 0
+    assert client.get(url, {"community": report.community_id}).context["page"].paginator.count == 1
+    assert client.get(url, {"month": month}).context["page"].paginator.count == 1
+    assert client.get(url, {"month": "1999-01"}).context["page"].paginator.count == 0
+    for nonsense in ({"month": "2026-13"}, {"category": "'; drop"}, {"page": "-1"}, {"community": "9" * 30}):
+        assert client.get(url, nonsense).status_code == 200
+
+
+def test_public_pages_never_show_a_phone_number_or_full_name(client, demo):
+    published = Report.objects.public().select_related("reporter").first()
+    pages = ["/", reverse("issues:board"), reverse("issues:board_detail", args=[published.pk])]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert not PHONE.search(html), url
+        assert published.reporter.name not in html
+    detail = client.get(reverse("issues:board_detail", args=[published.pk])).content.decode()
+    assert f"{published.reporter.name[0]}*" in detail
+
+
+def test_home_shows_live_figures(client, make_report, coordinator, handler_a):
+    make_report("published", by_coordinator=coordinator, handler=handler_a)
+    make_report("dispatched", by_coordinator=coordinator)
+    make_report()
+    figures = client.get("/").context["figures"]
+    assert figures == {"received": 3, "solved": 1, "solved_on_time": 1, "in_hand": 1, "overdue": 0}

@@ -1,0 +1,190 @@
+"""The state machine: every move from every state, for every role."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from issues import workflow
+from issues.models import Report, ReportEvent, State
+from issues.tests.conftest import processed_photo
+
+pytestmark = pytest.mark.django_db
+
+STATES = ["submitted", "dispatched", "in_progress", "resolved", "published", "rejected", "returned"]
+ROLES = ["coordinator", "handler_a", "handler_b", "volunteer", "anonymous"]
+
+# What DESIGN.md allows: (action, from state) -> the role that may do it, and where it leads.
+ALLOWED = {
+    ("dispatch", "submitted"): ("coordinator", "dispatched"),
+    ("dispatch", "returned"): ("coordinator", "dispatched"),
+    ("reject", "submitted"): ("coordinator", "rejected"),
+    ("start", "dispatched"): ("handler_a", "in_progress"),
+    ("resolve", "dispatched"): ("handler_a", "resolved"),
+    ("resolve", "in_progress"): ("handler_a", "resolved"),
+    ("return", "dispatched"): ("handler_a", "returned"),
+    ("return", "in_progress"): ("handler_a", "returned"),
+    ("publish", "resolved"): ("coordinator", "published"),
+    ("reopen", "resolved"): ("coordinator", "dispatched"),
+}
+
+
+def do(action, report, by, duplicate_of=None):
+    if action == "dispatch":
+        return workflow.dispatch(report, by=by, organization=report.community, notify=False)
+    if action == "reject":
+        return workflow.reject(report, by=by, reason="not_enough_info", notify=False)
+    if action == "start":
+        return workflow.start(report, by=by, notify=False)
+    if action == "resolve":
+        return workflow.resolve(report, by=by, note="修好了", photos=[processed_photo()], notify=False)
+    if action == "return":
+        return workflow.return_report(report, by=by, reason="不归我们管", notify=False)
+    if action == "publish":
+        return workflow.publish(report, by=by, notify=False)
+    if action == "reopen":
+        return workflow.reopen(report, by=by, reason="现场复核未修好", notify=False)
+    raise AssertionError(action)
+
+
+@pytest.fixture
+def actors(coordinator, handler_a, handler_b, volunteer):
+    from django.contrib.auth.models import AnonymousUser
+
+    return {
+        "coordinator": coordinator,
+        "handler_a": handler_a,
+        "handler_b": handler_b,
+        "volunteer": volunteer.user,
+        "anonymous": AnonymousUser(),
+    }
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("action", list(workflow.MOVES))
+@pytest.mark.parametrize("role", ROLES)
+def test_move_matrix(state, action, role, actors, make_report, coordinator, handler_a):
+    report = make_report(state, by_coordinator=coordinator, handler=handler_a)
+    events_before = report.events.count()
+    allowed = ALLOWED.get((action, state))
+    expected_ok = allowed is not None and allowed[0] == role
+    assert workflow.may(actors[role], action, report) == expected_ok
+    if expected_ok:
+        event = do(action, report, actors[role])
+        report.refresh_from_db()
+        assert report.state == allowed[1]
+        assert (event.from_state, event.to_state, event.action) == (state, allowed[1], action)
+        assert report.events.count() == events_before + 1
+    else:
+        snapshot = Report.objects.filter(pk=report.pk).values().get()
+        with pytest.raises(workflow.TransitionError):
+            do(action, report, actors[role])
+        assert Report.objects.filter(pk=report.pk).values().get() == snapshot
+        assert report.events.count() == events_before
+
+
+def test_dispatch_sets_the_deadline_from_the_category(make_report, coordinator, category):
+    report = make_report()
+    now = timezone.now()
+    workflow.dispatch(report, by=coordinator, now=now, notify=False)
+    assert report.deadline == now + timedelta(hours=category.time_limit)
+    assert report.assignee == report.community  # the category has no default organization
+
+
+def test_dispatch_defaults_to_the_categorys_organization(make_report, coordinator, category, community_b):
+    category.default_organization = community_b
+    category.save()
+    report = make_report()
+    workflow.dispatch(report, by=coordinator, notify=False)
+    assert report.assignee == community_b
+
+
+def test_a_coordinator_may_set_another_deadline_but_not_one_in_the_past(make_report, coordinator, community_a):
+    report = make_report()
+    with pytest.raises(workflow.TransitionError):
+        workflow.dispatch(report, by=coordinator, deadline=timezone.now() - timedelta(hours=1), notify=False)
+    due = timezone.now() + timedelta(days=3)
+    workflow.dispatch(report, by=coordinator, organization=community_a, deadline=due, notify=False)
+    assert report.deadline == due
+
+
+def test_rejecting_as_duplicate_names_the_original(make_report, coordinator):
+    original = make_report()
+    copy = make_report()
+    with pytest.raises(workflow.TransitionError):
+        workflow.reject(copy, by=coordinator, reason="duplicate", notify=False)
+    workflow.reject(copy, by=coordinator, reason="duplicate", duplicate_of=original, notify=False)
+    assert copy.state == State.REJECTED and copy.duplicate_of == original
+    assert original.reference in copy.events.last().note
+
+
+def test_rejecting_needs_a_known_reason(make_report, coordinator):
+    report = make_report()
+    with pytest.raises(workflow.TransitionError):
+        workflow.reject(report, by=coordinator, reason="because", notify=False)
+    assert Report.objects.get(pk=report.pk).state == State.SUBMITTED
+
+
+def test_resolving_needs_a_note_and_a_photo(make_report, coordinator, handler_a):
+    report = make_report("in_progress", by_coordinator=coordinator, handler=handler_a)
+    with pytest.raises(workflow.TransitionError):
+        workflow.resolve(report, by=handler_a, note="", photos=[processed_photo()], notify=False)
+    with pytest.raises(workflow.TransitionError):
+        workflow.resolve(report, by=handler_a, note="修好了", photos=[], notify=False)
+    assert Report.objects.get(pk=report.pk).state == State.IN_PROGRESS
+
+
+def test_returning_needs_a_reason_and_the_report_can_be_dispatched_again(
+    make_report, coordinator, handler_a, community_b
+):
+    report = make_report("dispatched", by_coordinator=coordinator, handler=handler_a)
+    with pytest.raises(workflow.TransitionError):
+        workflow.return_report(report, by=handler_a, reason="  ", notify=False)
+    workflow.return_report(report, by=handler_a, reason="属于龙北社区", notify=False)
+    workflow.dispatch(report, by=coordinator, organization=community_b, notify=False)
+    assert report.state == State.DISPATCHED and report.assignee == community_b
+
+
+def test_reopening_clears_the_resolution_and_sets_a_new_deadline(make_report, coordinator, handler_a):
+    report = make_report("resolved", by_coordinator=coordinator, handler=handler_a)
+    later = timezone.now() + timedelta(hours=5)
+    workflow.reopen(report, by=coordinator, reason="垃圾桶还是坏的", now=later, notify=False)
+    assert report.state == State.DISPATCHED
+    assert report.resolution_note == "" and report.resolved_at is None
+    assert report.deadline > later
+
+
+def test_a_stale_view_is_told_the_report_already_moved(make_report, coordinator, community_a):
+    report = make_report()
+    stale = Report.objects.get(pk=report.pk)
+    workflow.dispatch(report, by=coordinator, organization=community_a, notify=False)
+    with pytest.raises(workflow.TransitionError, match="已|already"):
+        workflow.dispatch(stale, by=coordinator, organization=community_a, notify=False)
+    assert ReportEvent.objects.filter(report=report, action="dispatch").count() == 1
+
+
+def test_a_pending_volunteer_cannot_submit(pending_volunteer, category, community_a):
+    with pytest.raises(workflow.TransitionError):
+        workflow.submit_report(
+            volunteer=pending_volunteer, category=category, description="x", community=community_a, address="某处"
+        )
+    assert Report.objects.count() == 0
+
+
+def test_events_are_append_only(make_report):
+    event = make_report().events.get()
+    event.note = "changed"
+    with pytest.raises(PermissionDenied):
+        event.save()
+    with pytest.raises(PermissionDenied):
+        event.delete()
+    assert ReportEvent.objects.get(pk=event.pk).note == ""
+
+
+def test_the_database_refuses_a_published_report_without_resolution(make_report):
+    from django.db import IntegrityError, transaction
+
+    report = make_report()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Report.objects.filter(pk=report.pk).update(state="published", published_at=timezone.now())

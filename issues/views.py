@@ -1,0 +1,166 @@
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from beefeed.geo import distance_m, nearest
+from beefeed.models import Organization
+from issues import photos, workflow
+from issues.forms import MAX_PHOTOS, ReportForm, parse_position
+from issues.models import DUPLICATE_RADIUS_M, Category, Report, ReportEvent, ReportPhoto
+from issues.queries import board_filter, live_figures, possible_duplicates
+from stations.models import Station
+from volunteers.access import approved_volunteer_required
+
+
+@approved_volunteer_required
+def report_new(request):
+    volunteer = request.volunteer
+    photo_errors = []
+    if request.method == "POST":
+        form = ReportForm(request.POST)
+        uploads = request.FILES.getlist("photos")
+        processed = []
+        if not uploads:
+            photo_errors.append(_("Add at least one photo of the problem."))
+        elif len(uploads) > MAX_PHOTOS:
+            photo_errors.append(_("At most %(n)d photos.") % {"n": MAX_PHOTOS})
+        else:
+            for upload in uploads:
+                try:
+                    processed.append(photos.process(upload))
+                except photos.PhotoError as error:
+                    photo_errors.append(f"{upload.name[:60]}: {error}")
+        if form.is_valid() and not photo_errors:
+            data = form.cleaned_data
+            try:
+                report = workflow.submit_report(
+                    volunteer=volunteer,
+                    category=data["category"],
+                    description=data["description"],
+                    community=data["community"],
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
+                    address=data["address"],
+                    station=data["station"],
+                    photos=processed,
+                )
+            except workflow.TransitionError as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect("issues:report_done", pk=report.pk)
+        if uploads and not photo_errors:
+            photo_errors.append(_("Your photos were not kept: please add them again."))
+        status = 400
+    else:
+        initial = {"community": volunteer.community_id}
+        station = _station_from_query(request.GET.get("station"))
+        if station:
+            initial.update(station=station.pk, community=station.community_id, address=station.address)
+        form = ReportForm(initial=initial)
+        status = 200
+    return render(
+        request,
+        "issues/report_new.html",
+        {
+            "form": form,
+            "photo_errors": photo_errors,
+            "max_photos": range(MAX_PHOTOS),
+            "categories": Category.objects.all(),
+        },
+        status=status,
+    )
+
+
+def _station_from_query(value):
+    if not (value or "").isdigit():
+        return None
+    return Station.objects.filter(pk=int(value), status=Station.Status.OPEN).first()
+
+
+@approved_volunteer_required
+def report_done(request, pk):
+    report = get_object_or_404(Report.objects.select_related("category"), pk=pk, reporter=request.volunteer)
+    return render(request, "issues/report_done.html", {"report": report})
+
+
+@require_GET
+@approved_volunteer_required
+def nearby(request):
+    """While the courier fills in the form: the suggested community and possible duplicates."""
+    position = parse_position(request.GET.get("lat"), request.GET.get("lng"))
+    if not position:
+        return JsonResponse({"error": _("Position missing or out of range.")}, status=400)
+    lat, lng = position
+    community = nearest(Organization.objects.areas().exclude(latitude=None), lat, lng)
+    category = request.GET.get("category", "")
+    duplicates = []
+    if category.isdigit():
+        for report in possible_duplicates(category_id=int(category), latitude=lat, longitude=lng):
+            duplicates.append(
+                {
+                    "reference": report.reference,
+                    "description": report.description[:60],
+                    "state": report.get_state_display(),
+                    "distance_m": round(distance_m(lat, lng, report.latitude, report.longitude)),
+                }
+            )
+    return JsonResponse(
+        {
+            "community": {"id": community.pk, "name": community.name} if community else None,
+            "duplicates": duplicates,
+            "radius_m": DUPLICATE_RADIUS_M,
+        }
+    )
+
+
+@approved_volunteer_required
+def my_reports(request):
+    reports = (
+        request.volunteer.reports.select_related("category", "community", "assignee")
+        .prefetch_related(
+            Prefetch("photos", queryset=ReportPhoto.objects.all()),
+            Prefetch("events", queryset=ReportEvent.objects.order_by("created_at", "id")),
+        )
+        .order_by("-created_at")
+    )
+    page = Paginator(reports, 10).get_page(request.GET.get("page"))
+    return render(request, "issues/my_reports.html", {"page": page})
+
+
+def board(request):
+    reports, filters = board_filter(Report.objects.public(), request.GET)
+    reports = reports.select_related("category", "community", "assignee").prefetch_related("photos")
+    page = Paginator(reports.order_by("-published_at", "-id"), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "issues/board.html",
+        {
+            "page": page,
+            "filters": filters,
+            "categories": Category.objects.all(),
+            "communities": Organization.objects.areas(),
+            "query": filters.querystring,
+        },
+    )
+
+
+def board_detail(request, pk):
+    report = (
+        Report.objects.public()
+        .select_related("category", "community", "assignee", "reporter")
+        .prefetch_related("photos")
+        .filter(pk=pk)
+        .first()
+    )
+    if report is None:
+        raise Http404
+    events = report.events.filter(is_public=True).order_by("created_at", "id")
+    return render(request, "issues/board_detail.html", {"report": report, "events": events, "now": timezone.now()})
+
+
+def home(request):
+    return render(request, "beefeed/home.html", {"figures": live_figures()})

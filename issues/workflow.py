@@ -1,0 +1,340 @@
+"""The report state machine: the one home of every move a report makes.
+
+Admin actions, the courier's views, the API and management commands call
+the functions below; nothing else assigns `Report.state`. Each move:
+
+1. locks the report row and re-reads it (two coordinators acting at once:
+   the second is told the report has already moved),
+2. checks the move is allowed from the current state and for this person,
+3. applies it, writes a `ReportEvent`, sets the deadline, awards points,
+4. queues the notifications to run after the transaction commits.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from issues import notifications
+from issues.deadlines import deadline_for
+from issues.models import RejectReason, Report, ReportEvent, ReportPhoto, State
+
+logger = logging.getLogger(__name__)
+
+COORDINATOR = "coordinator"
+HANDLER = "handler"
+
+
+class TransitionError(Exception):
+    """A move we refuse; the message is shown to the person who tried it."""
+
+
+@dataclass(frozen=True)
+class Move:
+    sources: frozenset
+    target: str
+    role: str
+    public: bool
+
+
+ACTION_LABELS = {
+    "submit": gettext_lazy("Submit"),
+    "dispatch": gettext_lazy("Dispatch"),
+    "reject": gettext_lazy("Reject"),
+    "start": gettext_lazy("Start work"),
+    "resolve": gettext_lazy("Resolve"),
+    "return": gettext_lazy("Return"),
+    "publish": gettext_lazy("Verify and publish"),
+    "reopen": gettext_lazy("Reopen"),
+}
+
+MOVES = {
+    "dispatch": Move(frozenset({State.SUBMITTED, State.RETURNED}), State.DISPATCHED, COORDINATOR, True),
+    "reject": Move(frozenset({State.SUBMITTED}), State.REJECTED, COORDINATOR, True),
+    "start": Move(frozenset({State.DISPATCHED}), State.IN_PROGRESS, HANDLER, True),
+    "resolve": Move(frozenset({State.DISPATCHED, State.IN_PROGRESS}), State.RESOLVED, HANDLER, True),
+    "return": Move(frozenset({State.DISPATCHED, State.IN_PROGRESS}), State.RETURNED, HANDLER, False),
+    "publish": Move(frozenset({State.RESOLVED}), State.PUBLISHED, COORDINATOR, True),
+    "reopen": Move(frozenset({State.RESOLVED}), State.DISPATCHED, COORDINATOR, False),
+}
+
+
+def may(user, action, report):
+    """Whether `user` may make `action` on `report` as it is now."""
+    move = MOVES[action]
+    return report.state in move.sources and _has_role(user, move.role, report)
+
+
+def allowed_actions(report, user):
+    return [action for action in MOVES if may(user, action, report)]
+
+
+def default_organization(report):
+    """Who handles a report unless the coordinator says otherwise: the
+    category's organization, or else the community where it happened."""
+    return report.category.default_organization or report.community
+
+
+def _has_role(user, role, report):
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if role == COORDINATOR:
+        return user.is_coordinator
+    if role == HANDLER:
+        return user.is_handler and user.organization_id is not None and user.organization_id == report.assignee_id
+    return False
+
+
+# --- Submission ---------------------------------------------------------------
+
+
+def submit_report(
+    *,
+    volunteer,
+    category,
+    description,
+    community,
+    latitude=None,
+    longitude=None,
+    address="",
+    station=None,
+    campaign=None,
+    photos=(),
+    now=None,
+    notify=True,
+):
+    """A courier's new report, with its processed photos, in one transaction.
+
+    If anything fails, neither the report nor any photo file remains.
+    """
+    if volunteer is None or not volunteer.is_approved:
+        raise TransitionError(_("Your volunteer account has not been approved yet, so you cannot report."))
+    if not (description or "").strip():
+        raise TransitionError(_("Describe the problem in a few words."))
+    if latitude is None and not (address or "").strip():
+        raise TransitionError(_("Give the place: share your position or type the address."))
+    now = now or timezone.now()
+    written = []
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                reporter=volunteer,
+                category=category,
+                description=description.strip(),
+                community=community,
+                latitude=latitude,
+                longitude=longitude,
+                address=(address or "").strip(),
+                station=station,
+                campaign=campaign,
+                created_at=now,
+            )
+            for photo in photos:
+                written += _attach_photo(report, photo, ReportPhoto.Kind.BEFORE)
+            event = ReportEvent.objects.create(
+                report=report,
+                action="submit",
+                actor=volunteer.user,
+                from_state="",
+                to_state=State.SUBMITTED,
+                is_public=True,
+                created_at=now,
+            )
+            if notify:
+                notifications.queue(event)
+    except BaseException:
+        _delete_files(written)
+        raise
+    return report
+
+
+def _attach_photo(report, processed, kind):
+    full, thumb = processed.files()
+    photo = ReportPhoto(report=report, kind=kind)
+    photo.image.save(full.name, full, save=False)
+    names = [photo.image.name]
+    photo.thumbnail.save(thumb.name, thumb, save=False)
+    names.append(photo.thumbnail.name)
+    try:
+        photo.save()
+    except BaseException:
+        _delete_files(names)
+        raise
+    return names
+
+
+def _delete_files(names):
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.warning("could not remove orphan photo file %s", name)
+
+
+# --- Moves --------------------------------------------------------------------
+
+
+def dispatch(report, *, by, organization=None, deadline=None, note="", now=None, notify=True):
+    """Send a report to the organization that will handle it."""
+    now = now or timezone.now()
+
+    def apply(r):
+        org = organization or default_organization(r)
+        due = deadline or deadline_for(r.category, now)
+        if due <= now:
+            raise TransitionError(_("The deadline must be in the future."))
+        r.assignee = org
+        r.deadline = due
+        r.dispatched_at = now
+        return {"organization": org}
+
+    return _move(report, "dispatch", by=by, note=note, now=now, apply=apply, notify=notify)
+
+
+def reject(report, *, by, reason, duplicate_of=None, note="", now=None, notify=True):
+    """Not accepted: a duplicate (naming the original), out of scope, or too vague."""
+    if reason not in RejectReason.values:
+        raise TransitionError(_("Choose why the report is not accepted."))
+    if reason == RejectReason.DUPLICATE:
+        if duplicate_of is None:
+            raise TransitionError(_("Name the report this one duplicates."))
+        if duplicate_of.pk == report.pk:
+            raise TransitionError(_("A report cannot be a duplicate of itself."))
+
+    def apply(r):
+        r.reject_reason = reason
+        r.duplicate_of = duplicate_of if reason == RejectReason.DUPLICATE else None
+        return {}
+
+    text = note.strip() or str(RejectReason(reason).label)
+    if reason == RejectReason.DUPLICATE:
+        text = _("Duplicate of %(ref)s") % {"ref": duplicate_of.reference} + (
+            f": {note.strip()}" if note.strip() else ""
+        )
+    return _move(report, "reject", by=by, note=text, now=now, apply=apply, notify=notify)
+
+
+def start(report, *, by, note="", now=None, notify=True):
+    """The handler has begun the work."""
+    return _move(report, "start", by=by, note=note, now=now, apply=lambda r: {}, notify=notify)
+
+
+def resolve(report, *, by, note, photos, now=None, notify=True):
+    """The handler's resolution: what was done, and a photo of the result."""
+    if not (note or "").strip():
+        raise TransitionError(_("Describe how the problem was solved."))
+    if not photos:
+        raise TransitionError(_("Add a photo of the place after the work."))
+    now = now or timezone.now()
+    written = []
+
+    def apply(r):
+        r.resolution_note = note.strip()
+        r.resolved_at = now
+        for photo in photos:
+            written.extend(_attach_photo(r, photo, ReportPhoto.Kind.AFTER))
+        return {}
+
+    try:
+        return _move(report, "resolve", by=by, note=note.strip(), now=now, apply=apply, notify=notify)
+    except BaseException:
+        _delete_files(written)
+        raise
+
+
+def return_report(report, *, by, reason, now=None, notify=True):
+    """The handler sends back a report that is not theirs, saying why."""
+    if not (reason or "").strip():
+        raise TransitionError(_("Say why you are returning this report."))
+
+    return _move(
+        report,
+        "return",
+        by=by,
+        note=reason.strip(),
+        now=now,
+        apply=lambda r: {"organization": r.assignee},
+        notify=notify,
+    )
+
+
+def publish(report, *, by, note="", now=None, notify=True):
+    """Verified: show it on the public board (完成一个公示一个)."""
+    now = now or timezone.now()
+
+    def apply(r):
+        r.published_at = now
+        return {}
+
+    return _move(report, "publish", by=by, note=note, now=now, apply=apply, notify=notify)
+
+
+def reopen(report, *, by, reason, deadline=None, now=None, notify=True):
+    """Verification failed: back to the same organization with a new deadline."""
+    if not (reason or "").strip():
+        raise TransitionError(_("Say why the resolution is not accepted."))
+    now = now or timezone.now()
+
+    def apply(r):
+        due = deadline or deadline_for(r.category, now)
+        r.deadline = due
+        r.dispatched_at = now
+        r.resolved_at = None
+        r.resolution_note = ""
+        return {"organization": r.assignee}
+
+    return _move(report, "reopen", by=by, note=reason.strip(), now=now, apply=apply, notify=notify)
+
+
+def _move(report, action, *, by, note, now, apply, notify):
+    move = MOVES[action]
+    now = now or timezone.now()
+    seen_state = report.state
+    with transaction.atomic():
+        current = Report.objects.select_for_update().select_related("category", "assignee").get(pk=report.pk)
+        if current.state not in move.sources:
+            if current.state != seen_state:
+                raise TransitionError(
+                    _("Report %(ref)s has already moved on: it is now “%(state)s”. Reload to see the latest.")
+                    % {"ref": current.reference, "state": current.get_state_display()}
+                )
+            raise TransitionError(
+                _("Report %(ref)s cannot be changed this way while it is “%(state)s”.")
+                % {"ref": current.reference, "state": current.get_state_display()}
+            )
+        if not _has_role(by, move.role, current):
+            raise TransitionError(_("You may not do this with report %(ref)s.") % {"ref": current.reference})
+        extra = apply(current) or {}
+        from_state = current.state
+        current.state = move.target
+        current.save()
+        event = ReportEvent.objects.create(
+            report=current,
+            action=action,
+            actor=by,
+            from_state=from_state,
+            to_state=move.target,
+            organization=extra.get("organization"),
+            note=note or "",
+            is_public=move.public,
+            created_at=now,
+        )
+        _award_points(current, action, by=by, now=now)
+        if notify:
+            notifications.queue(event)
+    report.refresh_from_db()
+    return event
+
+
+def _award_points(report, action, *, by, now):
+    """The ledger's call site: points for the reporter follow the report's moves.
+
+    The volunteers' points ledger plugs in here (a dispatched report earns the
+    reporter points, publication a bonus, a rejected one nothing).
+    """
+    return None
