@@ -1,30 +1,69 @@
-"""The two staff roles and what each may do.
+"""The two staff roles and what each may do: the one home of role permissions.
 
-Groups are created and given their permissions by data migrations (each app
-grants the permissions on its own models), never by hand in the admin.
+Data migrations create the groups and grant these permissions, and a
+post_migrate hook re-applies them (so a flushed test database, or a model
+added later, gets them too). Nobody sets them by hand in the admin.
 """
 
 COORDINATORS = "Coordinators"
 HANDLERS = "Handlers"
 
+PERMISSIONS = {
+    COORDINATORS: {
+        "beefeed": ["view_organization", "add_organization", "change_organization", "view_user", "change_user"],
+        "stations": ["view_station", "add_station", "change_station"],
+        "volunteers": ["view_volunteer", "change_volunteer"],
+        "issues": [
+            "view_report",
+            "change_report",
+            "view_triagereport",
+            "change_triagereport",
+            "view_category",
+            "add_category",
+            "change_category",
+            "view_campaign",
+            "add_campaign",
+            "change_campaign",
+        ],
+    },
+    HANDLERS: {
+        "beefeed": ["view_organization"],
+        "stations": ["view_station"],
+        "volunteers": ["view_volunteer"],
+        "issues": ["view_report", "view_category", "view_campaign"],
+    },
+}
 
-def grant(apps, group_name, app_label, codenames):
-    """Give `group_name` the permissions `codenames` of `app_label`.
 
-    For use inside a data migration: permissions are normally created after
-    migrate by a signal, so they are created here first.
-    """
+def grant_app(apps, app_label):
+    """Give both roles their permissions on `app_label`'s models (idempotent)."""
     from django.contrib.auth.management import create_permissions
 
     app_config = apps.get_app_config(app_label)
-    app_config.models_module = True
+    if getattr(app_config, "models_module", None) is None:
+        app_config.models_module = True  # a migration-state stub: create_permissions skips it otherwise
     create_permissions(app_config, apps=apps, verbosity=0)
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=group_name)
-    perms = list(Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
-    missing = set(codenames) - {p.codename for p in perms}
-    if missing:
-        raise LookupError(f"unknown permissions in {app_label}: {sorted(missing)}")
-    group.permissions.add(*perms)
+    for group_name, by_app in PERMISSIONS.items():
+        codenames = by_app.get(app_label, [])
+        group, _ = Group.objects.get_or_create(name=group_name)
+        perms = list(Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
+        missing = set(codenames) - {p.codename for p in perms}
+        if missing:
+            raise LookupError(f"unknown permissions in {app_label}: {sorted(missing)}")
+        group.permissions.add(*perms)
+
+
+def sync_roles(sender=None, apps=None, **kwargs):
+    """post_migrate: make sure both roles exist with all their permissions."""
+    from django.apps import apps as global_apps
+
+    apps = apps or global_apps
+    for app_label in PERMISSIONS[COORDINATORS]:
+        try:
+            apps.get_app_config(app_label)
+        except LookupError:
+            continue
+        grant_app(apps, app_label)

@@ -1,8 +1,12 @@
+import re
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from issues import views as issue_views
 
@@ -14,6 +18,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="beefeed/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Pages without our <link rel=icon> (the admin) make browsers ask for this.
+    path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("img/favicon.svg"))),
     path("admin/", admin.site.urls),
     path("", include("issues.urls")),
     path("", include("volunteers.urls")),
@@ -21,4 +27,12 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # The embedded run serves photos itself; production leaves it to the proxy.
+    # (django.conf.urls.static.static() would do nothing when DEBUG is off.)
+    urlpatterns += [
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]

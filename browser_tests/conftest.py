@@ -67,15 +67,26 @@ class PageProblems:
 
     def _console(self, msg):
         if msg.type == "error":
-            self.errors.append(f"console: {msg.text}")
+            self.errors.append(f"console: {msg.text} ({msg.location.get('url', '')})")
 
     def _failed(self, request):
-        if request.url.startswith(self.base_url):
+        # A fetch cut short because the page moved on is not a server failure.
+        if request.url.startswith(self.base_url) and "ERR_ABORTED" not in (request.failure or ""):
             self.errors.append(f"failed: {request.url} {request.failure}")
 
     def _response(self, response):
         if response.url.startswith(self.base_url) and response.status >= 400:
             self.errors.append(f"HTTP {response.status}: {response.url}")
+
+
+def open_page(browser, live_server, viewport, **options):
+    """A fresh browser context (a person) with its problems watched."""
+    context = browser.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai", **options)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.problems = PageProblems(live_server.url)
+    page.problems.watch(page)
+    return page
 
 
 def _new_page(browser, live_server, viewport, request):

@@ -258,6 +258,10 @@ class ReportAdmin(admin.ModelAdmin):
             }
         if request.method == "POST":
             form = form_class(request.POST, request.FILES)
+            if request.POST.get("seen_state") in State.values:
+                # The state the coordinator saw when the form was shown: if it
+                # has moved since, the workflow says "already moved on".
+                report.state = request.POST["seen_state"]
             if form.is_valid():
                 try:
                     self._apply(request, report, action, form.cleaned_data)

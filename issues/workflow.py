@@ -296,7 +296,9 @@ def _move(report, action, *, by, note, now, apply, notify):
     now = now or timezone.now()
     seen_state = report.state
     with transaction.atomic():
-        current = Report.objects.select_for_update().select_related("category", "assignee").get(pk=report.pk)
+        current = (
+            Report.objects.select_for_update(of=("self",)).select_related("category", "assignee").get(pk=report.pk)
+        )
         if current.state not in move.sources:
             if current.state != seen_state:
                 raise TransitionError(

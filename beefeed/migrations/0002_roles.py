@@ -1,16 +1,10 @@
 from django.db import migrations
 
-from beefeed.roles import COORDINATORS, HANDLERS, grant
+from beefeed.roles import grant_app
 
 
 def create_roles(apps, schema_editor):
-    grant(
-        apps,
-        COORDINATORS,
-        "beefeed",
-        ["view_organization", "add_organization", "change_organization", "view_user", "change_user"],
-    )
-    grant(apps, HANDLERS, "beefeed", ["view_organization"])
+    grant_app(apps, "beefeed")
 
 
 class Migration(migrations.Migration):

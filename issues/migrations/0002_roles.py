@@ -1,27 +1,10 @@
 from django.db import migrations
 
-from beefeed.roles import COORDINATORS, HANDLERS, grant
+from beefeed.roles import grant_app
 
 
 def grant_issue_permissions(apps, schema_editor):
-    grant(
-        apps,
-        COORDINATORS,
-        "issues",
-        [
-            "view_report",
-            "change_report",
-            "view_triagereport",
-            "change_triagereport",
-            "view_category",
-            "add_category",
-            "change_category",
-            "view_campaign",
-            "add_campaign",
-            "change_campaign",
-        ],
-    )
-    grant(apps, HANDLERS, "issues", ["view_report", "view_category", "view_campaign"])
+    grant_app(apps, "issues")
 
 
 class Migration(migrations.Migration):

@@ -1,11 +1,10 @@
 from django.db import migrations
 
-from beefeed.roles import COORDINATORS, HANDLERS, grant
+from beefeed.roles import grant_app
 
 
 def grant_station_permissions(apps, schema_editor):
-    grant(apps, COORDINATORS, "stations", ["view_station", "add_station", "change_station"])
-    grant(apps, HANDLERS, "stations", ["view_station"])
+    grant_app(apps, "stations")
 
 
 class Migration(migrations.Migration):

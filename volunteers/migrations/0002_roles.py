@@ -1,11 +1,10 @@
 from django.db import migrations
 
-from beefeed.roles import COORDINATORS, HANDLERS, grant
+from beefeed.roles import grant_app
 
 
 def grant_volunteer_permissions(apps, schema_editor):
-    grant(apps, COORDINATORS, "volunteers", ["view_volunteer", "change_volunteer"])
-    grant(apps, HANDLERS, "volunteers", ["view_volunteer"])
+    grant_app(apps, "volunteers")
 
 
 class Migration(migrations.Migration):
