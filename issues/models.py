@@ -173,6 +173,7 @@ class Report(models.Model):
     dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True, editable=False)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True, editable=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    overdue_alerted_at = models.DateTimeField(_("overdue alert sent"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ReportQuerySet.as_manager()

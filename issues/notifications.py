@@ -198,3 +198,34 @@ def post_to_wecom(text):
         logger.warning("WeChat Work webhook refused the message: %s", answer.get("errmsg", ""))
         return False
     return True
+
+
+def alert_overdue(now=None):
+    """Tell the coordinators and the group robot, once, about each report that
+    has just gone past its deadline. Returns how many were alerted."""
+    from django.utils import timezone
+
+    from issues.models import Report
+
+    now = now or timezone.now()
+    count = 0
+    overdue = (
+        Report.objects.overdue(now)
+        .filter(overdue_alerted_at__isnull=True)
+        .select_related("category", "community", "assignee")
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        for report in overdue:
+            text = _("Overdue: %(summary)s (handled by %(org)s, due %(deadline)s)") % {
+                "summary": _summary(report),
+                "org": report.assignee.name,
+                "deadline": _local(report.deadline),
+            }
+            _email(coordinator_emails(), _("Report %(ref)s is overdue") % {"ref": report.reference}, text)
+            post_to_wecom(text)
+            # Mark it only if it is still the same overdue episode (not re-dispatched meanwhile).
+            Report.objects.filter(pk=report.pk, deadline=report.deadline, overdue_alerted_at__isnull=True).update(
+                overdue_alerted_at=now
+            )
+            count += 1
+    return count

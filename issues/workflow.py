@@ -191,6 +191,7 @@ def dispatch(report, *, by, organization=None, deadline=None, note="", now=None,
         r.assignee = org
         r.deadline = due
         r.dispatched_at = now
+        r.overdue_alerted_at = None
         return {"organization": org}
 
     return _move(report, "dispatch", by=by, note=note, now=now, apply=apply, notify=notify)
@@ -284,6 +285,7 @@ def reopen(report, *, by, reason, deadline=None, now=None, notify=True):
         due = deadline or deadline_for(r.category, now)
         r.deadline = due
         r.dispatched_at = now
+        r.overdue_alerted_at = None
         r.resolved_at = None
         r.resolution_note = ""
         return {"organization": r.assignee}

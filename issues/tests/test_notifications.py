@@ -107,3 +107,20 @@ class BrokenBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("the mail server is down")
+
+
+def test_an_overdue_report_is_alerted_once(make_report, coordinator, community_a, wecom):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    report = make_report()
+    workflow.dispatch(
+        report, by=coordinator, organization=community_a, now=timezone.now() - timedelta(days=3), notify=False
+    )
+    call_command("notify_overdue", stdout=open("/dev/null", "w"))
+    call_command("notify_overdue", stdout=open("/dev/null", "w"))
+    assert len(wecom) == 1 and report.reference in wecom[0]["text"]["content"]
+    assert "超时" in wecom[0]["text"]["content"]
+    assert [m.to for m in mail.outbox] == [[coordinator.email]]
