@@ -6,9 +6,11 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.utils import timezone
 
 from beefeed.models import Organization, User
 from beefeed.roles import COORDINATORS, HANDLERS
+from volunteers.models import Volunteer
 
 PASSWORD = "test-pass-2026"
 
@@ -67,6 +69,27 @@ def handler_a(community_a):
 @pytest.fixture
 def handler_b(community_b):
     return make_staff("handler_b", community_b, HANDLERS)
+
+
+def make_volunteer(phone, community, *, name="叶小蜂", approved=True):
+    user = User.objects.create_user(username=phone, phone=phone, password=PASSWORD)
+    return Volunteer.objects.create(
+        user=user,
+        name=name,
+        community=community,
+        status=Volunteer.Status.APPROVED if approved else Volunteer.Status.PENDING,
+        approved_at=timezone.now() if approved else None,
+    )
+
+
+@pytest.fixture
+def volunteer(community_a):
+    return make_volunteer("13912345678", community_a)
+
+
+@pytest.fixture
+def pending_volunteer(community_a):
+    return make_volunteer("13987654321", community_a, name="王待审", approved=False)
 
 
 @pytest.fixture(autouse=True)

@@ -31,6 +31,9 @@ class Organization(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     head_email = models.EmailField(_("head's e-mail"), blank=True, help_text=_("Receives escalations of overdue work."))
     seal = models.ImageField(_("seal image"), upload_to="seals/", blank=True, help_text=_("Printed on points cards."))
+    card_rules = models.TextField(
+        _("points card rules"), blank=True, help_text=_("The community's rules, printed on the back of points cards.")
+    )
     # The community office's position; used to suggest a report's community.
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)

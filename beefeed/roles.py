@@ -12,7 +12,30 @@ PERMISSIONS = {
     COORDINATORS: {
         "beefeed": ["view_organization", "add_organization", "change_organization", "view_user", "change_user"],
         "stations": ["view_station", "add_station", "change_station"],
-        "volunteers": ["view_volunteer", "change_volunteer"],
+        "volunteers": [
+            "view_volunteer",
+            "change_volunteer",
+            "view_serviceitem",
+            "add_serviceitem",
+            "change_serviceitem",
+            "view_claim",
+            "view_activity",
+            "add_activity",
+            "change_activity",
+            "view_pointsentry",
+            "add_pointsentry",
+            "view_quarter",
+            "add_quarter",
+            "view_quartertally",
+            "view_rewarditem",
+            "add_rewarditem",
+            "change_rewarditem",
+            "view_redemptionwindow",
+            "add_redemptionwindow",
+            "change_redemptionwindow",
+            "view_redemption",
+            "change_redemption",
+        ],
         "issues": [
             "view_report",
             "change_report",
@@ -29,14 +52,19 @@ PERMISSIONS = {
     HANDLERS: {
         "beefeed": ["view_organization"],
         "stations": ["view_station"],
-        "volunteers": ["view_volunteer"],
+        "volunteers": ["view_volunteer", "view_serviceitem", "view_activity", "view_pointsentry", "view_quarter"],
         "issues": ["view_report", "view_category", "view_campaign"],
     },
 }
 
 
-def grant_app(apps, app_label):
-    """Give both roles their permissions on `app_label`'s models (idempotent)."""
+def grant_app(apps, app_label, *, strict=False):
+    """Give both roles their permissions on `app_label`'s models (idempotent).
+
+    A data migration sees the models of its time only, so it grants what
+    exists then; the post_migrate hook (strict) grants the rest and fails
+    loudly on a codename that no model has.
+    """
     from django.contrib.auth.management import create_permissions
 
     app_config = apps.get_app_config(app_label)
@@ -51,7 +79,7 @@ def grant_app(apps, app_label):
         group, _ = Group.objects.get_or_create(name=group_name)
         perms = list(Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
         missing = set(codenames) - {p.codename for p in perms}
-        if missing:
+        if missing and strict:
             raise LookupError(f"unknown permissions in {app_label}: {sorted(missing)}")
         group.permissions.add(*perms)
 
@@ -66,4 +94,4 @@ def sync_roles(sender=None, apps=None, **kwargs):
             apps.get_app_config(app_label)
         except LookupError:
             continue
-        grant_app(apps, app_label)
+        grant_app(apps, app_label, strict=True)

@@ -149,7 +149,7 @@ STORAGES = {
 # proxy serves MEDIA_ROOT (see README).
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 
-# Photos: checked and re-encoded by issues.photos.
+# Photos: checked and re-encoded by beefeed.photos.
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=15 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
 # Three photos of up to 15 MB each, plus the form.

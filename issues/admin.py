@@ -10,8 +10,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from beefeed import photos
 from beefeed.models import Organization
-from issues import photos, workflow
+from issues import workflow
 from issues.forms import DispatchForm, NoteForm, ReasonForm, RejectForm, ResolveForm
 from issues.models import ACTIVE_STATES, Campaign, Category, Report, ReportEvent, ReportPhoto, State, TriageReport
 from issues.queries import possible_duplicates

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class IssuesConfig(AppConfig):
     name = "issues"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from issues.queries import reports_per_volunteer
+        from volunteers import counters
+
+        counters.register(reports_per_volunteer)

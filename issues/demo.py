@@ -13,8 +13,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from beefeed import photos
 from beefeed.models import Organization
-from issues import photos, workflow
+from issues import workflow
 from issues.models import Campaign, Category, RejectReason, Report
 from stations.models import Station
 from volunteers.models import Volunteer

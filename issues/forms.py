@@ -15,7 +15,7 @@ class CategoryButtons(forms.RadioSelect):
 
 
 class ReportForm(forms.Form):
-    """The courier's report. Photos are handled by the view (see issues.photos)."""
+    """The courier's report. Photos are handled by the view (see beefeed.photos)."""
 
     category = forms.ModelChoiceField(
         label=_("What kind of problem?"),

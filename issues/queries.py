@@ -1,8 +1,8 @@
 """Read rules shared by the courier's form, the admin and the public pages."""
 
+import datetime
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q
@@ -55,8 +55,8 @@ def board_filter(reports, query):
     if re.fullmatch(r"(19|20)\d\d-(0[1-9]|1[0-2])", month):
         year, mon = map(int, month.split("-"))
         tz = timezone.get_current_timezone()
-        start = datetime(year, mon, 1, tzinfo=tz)
-        end = datetime(year + (mon == 12), mon % 12 + 1, 1, tzinfo=tz)
+        start = datetime.datetime(year, mon, 1, tzinfo=tz)
+        end = datetime.datetime(year + (mon == 12), mon % 12 + 1, 1, tzinfo=tz)
         reports = reports.filter(published_at__gte=start, published_at__lt=end)
         filters.month = month
         filters.params["month"] = month
@@ -74,3 +74,25 @@ def live_figures(now=None):
         in_hand=Count("id", filter=Q(state__in=ACTIVE_STATES)),
         overdue=Count("id", filter=Q(state__in=ACTIVE_STATES, deadline__lt=now)),
     )
+
+
+def _local_day_bounds(first_day, last_day):
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(first_day, datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+    return start, end
+
+
+def reports_per_volunteer(first_day, last_day):
+    """For the quarterly tally: reports each volunteer made, and how many were solved, in the period."""
+    start, end = _local_day_bounds(first_day, last_day)
+    figures = {}
+    made = Report.objects.filter(created_at__gte=start, created_at__lt=end).values("reporter_id")
+    for row in made.annotate(n=Count("pk")):
+        figures.setdefault(row["reporter_id"], {"reports": 0, "solved": 0})["reports"] = row["n"]
+    solved = Report.objects.filter(
+        resolved_at__gte=start, resolved_at__lt=end, state__in=[State.RESOLVED, State.PUBLISHED]
+    ).values("reporter_id")
+    for row in solved.annotate(n=Count("pk")):
+        figures.setdefault(row["reporter_id"], {"reports": 0, "solved": 0})["solved"] = row["n"]
+    return figures

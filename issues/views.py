@@ -6,9 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from beefeed import photos
 from beefeed.geo import distance_m, nearest
 from beefeed.models import Organization
-from issues import photos, workflow
+from issues import workflow
 from issues.forms import MAX_PHOTOS, ReportForm, parse_position
 from issues.models import DUPLICATE_RADIUS_M, Category, Report, ReportEvent, ReportPhoto
 from issues.queries import board_filter, live_figures, possible_duplicates

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from issues import notifications
 from issues.deadlines import deadline_for
 from issues.models import RejectReason, Report, ReportEvent, ReportPhoto, State
+from volunteers import points
 
 logger = logging.getLogger(__name__)
 
@@ -336,9 +337,15 @@ def _move(report, action, *, by, note, now, apply, notify):
 
 
 def _award_points(report, action, *, by, now):
-    """The ledger's call site: points for the reporter follow the report's moves.
+    """Points for the reporter follow the report's moves, through the one ledger.
 
-    The volunteers' points ledger plugs in here (a dispatched report earns the
-    reporter points, publication a bonus, a rejected one nothing).
+    Dispatched: the 城市环境问题反馈 points; published: the bonus. A report
+    rejected (as a duplicate or otherwise) is never dispatched, so it earns
+    nothing; paying the same report twice is impossible (reopened and
+    dispatched again earns nothing more).
     """
+    if action == "dispatch":
+        return points.report_dispatched(report.reporter, report.pk, by=by, now=now)
+    if action == "publish":
+        return points.report_published(report.reporter, report.pk, by=by, now=now)
     return None

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class VolunteersConfig(AppConfig):
     name = "volunteers"
     verbose_name = _("Volunteers")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from volunteers.service_items import seed_after_migrate
+
+        post_migrate.connect(seed_after_migrate, sender=self)

@@ -1,11 +1,19 @@
 """The 小蜜蜂 volunteers: couriers and riders who report what they see."""
 
+import secrets
+
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beefeed.models import Organization
+
+
+def new_card_token():
+    return secrets.token_urlsafe(16)
 
 
 class VolunteerQuerySet(models.QuerySet):
@@ -39,6 +47,15 @@ class Volunteer(models.Model):
         related_name="volunteers",
         limit_choices_to={"kind__in": ["community", "township"]},
     )
+    party_member = models.BooleanField(_("party member"), default=False)
+    show_party_member = models.BooleanField(
+        _("show party membership"),
+        default=False,
+        help_text=_("亮明身份: the volunteer chose to show the party badge on the card."),
+    )
+    photo = models.ImageField(_("photo"), upload_to="volunteers/", blank=True)
+    card_token = models.CharField(_("card token"), max_length=32, unique=True, default=new_card_token, editable=False)
+    privacy_consent_at = models.DateTimeField(_("agreed to the privacy notice"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
@@ -74,6 +91,18 @@ class Volunteer(models.Model):
         return self.status == self.Status.APPROVED
 
     @property
+    def shows_party_badge(self):
+        return self.party_member and self.show_party_member
+
+    @property
+    def card_number(self):
+        return f"XF{self.pk:06d}"
+
+    @property
+    def masked_phone(self):
+        return mask_phone(self.user.phone)
+
+    @property
     def short_name(self):
         """What the public sees: the family name and a star (叶*)."""
         return shorten_name(self.name)
@@ -84,6 +113,14 @@ def shorten_name(name):
     if not name:
         return "*"
     return name[0] + "*"
+
+
+def mask_phone(phone):
+    """138****1234: enough for the volunteer to recognise, useless to anyone else."""
+    phone = (phone or "").strip()
+    if len(phone) < 7:
+        return "****"
+    return phone[:3] + "****" + phone[-4:]
 
 
 class Notice(models.Model):
@@ -103,3 +140,341 @@ class Notice(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class ServiceItem(models.Model):
+    """One of the district's fifteen service items (服务项目), with its points rule."""
+
+    class Unit(models.TextChoices):
+        REPORT = "report", _("per report")
+        HOUR = "hour", _("per hour of service")
+        ACTIVITY = "activity", _("per activity")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    unit = models.CharField(_("points rule"), max_length=10, choices=Unit.choices)
+    points = models.PositiveIntegerField(_("points per unit"))
+    bonus_points = models.PositiveIntegerField(
+        _("publication bonus"),
+        default=0,
+        help_text=_("For per-report items: extra points when the report is published."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("service item")
+        verbose_name_plural = _("service items")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(unit__in=["report", "hour", "activity"]), name="serviceitem_unit_valid"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def rule_text(self):
+        if self.unit == self.Unit.REPORT:
+            text = _("%(points)d points per report") % {"points": self.points}
+            if self.bonus_points:
+                text += _(", +%(bonus)d when published") % {"bonus": self.bonus_points}
+            return text
+        if self.unit == self.Unit.HOUR:
+            return _("%(points)d points per hour") % {"points": self.points}
+        return _("%(points)d points per activity") % {"points": self.points}
+
+
+class Claim(models.Model):
+    """A service item a volunteer signed up for (the card's 认领清单)."""
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="claims")
+    item = models.ForeignKey(ServiceItem, verbose_name=_("service item"), on_delete=models.PROTECT, related_name="+")
+    claimed_at = models.DateTimeField(_("claimed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("claimed item")
+        verbose_name_plural = _("claimed items")
+        ordering = ["item__position", "item_id"]
+        constraints = [models.UniqueConstraint(fields=["volunteer", "item"], name="claim_once_per_item")]
+
+    def __str__(self):
+        return f"{self.volunteer} · {self.item}"
+
+
+class Activity(models.Model):
+    """A patrol, a campaign day, a 送清凉 event: recorded by a coordinator, paid by the item's rule."""
+
+    item = models.ForeignKey(ServiceItem, verbose_name=_("service item"), on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=100)
+    date = models.DateField(_("date"))
+    hours = models.DecimalField(_("hours per participant"), max_digits=4, decimal_places=1)
+    community = models.ForeignKey(
+        Organization, verbose_name=_("community"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    participants = models.ManyToManyField(
+        Volunteer, verbose_name=_("participants"), related_name="activities", blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gt=0) & Q(hours__lte=24), name="activity_hours_in_a_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.title}"
+
+    @property
+    def source(self):
+        return f"activity:{self.pk}"
+
+
+class Quarter(models.Model):
+    """A closed quarter (一季度一统计): its tallies are frozen and published."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveSmallIntegerField(_("quarter"), choices=[(n, f"Q{n}") for n in range(1, 5)])
+    closed_at = models.DateTimeField(_("closed at"), default=timezone.now)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("closed by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("closed quarter")
+        verbose_name_plural = _("closed quarters")
+        ordering = ["-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="quarter_closed_once"),
+            models.CheckConstraint(condition=Q(number__gte=1) & Q(number__lte=4), name="quarter_number_valid"),
+        ]
+
+    def __str__(self):
+        return self.key
+
+    @property
+    def key(self):
+        return f"{self.year}Q{self.number}"
+
+
+class QuarterTally(models.Model):
+    """One volunteer's frozen figures for a closed quarter (what /points/ publishes)."""
+
+    quarter = models.ForeignKey(Quarter, on_delete=models.PROTECT, related_name="tallies")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="tallies")
+    community = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    points = models.IntegerField(_("points"))
+    hours = models.DecimalField(_("hours"), max_digits=7, decimal_places=1)
+    reports = models.PositiveIntegerField(_("reports"))
+    solved = models.PositiveIntegerField(_("solved"))
+
+    class Meta:
+        verbose_name = _("quarterly tally")
+        verbose_name_plural = _("quarterly tallies")
+        ordering = ["-points", "volunteer_id"]
+        constraints = [models.UniqueConstraint(fields=["quarter", "volunteer"], name="tally_once_per_quarter")]
+
+    def __str__(self):
+        return f"{self.quarter} · {self.volunteer}"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionDenied("points entries are append-only")
+
+    def delete(self):
+        raise PermissionDenied("points entries are append-only")
+
+
+class PointsEntry(models.Model):
+    """One line of the points ledger. Append-only: corrections are new entries.
+
+    Written only by `volunteers.points`. A volunteer's balance is the sum of
+    their entries.
+    """
+
+    class Kind(models.TextChoices):
+        AWARD = "award", _("Award")
+        REDEMPTION = "redemption", _("Redemption")
+        ADJUSTMENT = "adjustment", _("Adjustment")
+        REVERSAL = "reversal", _("Reversal")
+        LAPSE = "lapse", _("Lapse")
+
+    volunteer = models.ForeignKey(
+        Volunteer, verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="ledger"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    points = models.IntegerField(_("points"))
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1, default=0)
+    item = models.ForeignKey(
+        ServiceItem, verbose_name=_("service item"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    rule = models.CharField(_("rule"), max_length=40, blank=True)
+    source = models.CharField(_("source"), max_length=40, blank=True)
+    reverses = models.OneToOneField(
+        "self",
+        verbose_name=_("reverses"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversed_by",
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    occurred_on = models.DateField(_("counts on"))
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("points entry")
+        verbose_name_plural = _("points ledger")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["volunteer", "-created_at"]), models.Index(fields=["occurred_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["award", "redemption", "adjustment", "reversal", "lapse"]),
+                name="points_entry_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="reversal", reverses__isnull=False) | (~Q(kind="reversal") & Q(reverses__isnull=True)),
+                name="points_reversal_names_its_entry",
+            ),
+            models.CheckConstraint(condition=~Q(kind="award") | Q(points__gte=0), name="points_award_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(kind="redemption") | Q(points__lt=0), name="points_redemption_negative"
+            ),
+            models.CheckConstraint(condition=~Q(kind="lapse") | Q(points__lte=0), name="points_lapse_not_positive"),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["adjustment", "reversal"]) | ~Q(reason=""), name="points_correction_has_reason"
+            ),
+            # One source is never paid twice under the same rule.
+            models.UniqueConstraint(
+                fields=["volunteer", "source", "rule"], condition=Q(kind="award"), name="points_award_once_per_rule"
+            ),
+            models.UniqueConstraint(fields=["source"], condition=Q(kind="redemption"), name="points_redemption_once"),
+            models.UniqueConstraint(
+                fields=["volunteer", "source"], condition=Q(kind="lapse"), name="points_lapse_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.points:+d}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise PermissionDenied("points entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("points entries are append-only")
+
+
+class RewardItem(models.Model):
+    """Something on the yearly redemption list (兑换清单)."""
+
+    name = models.CharField(_("name"), max_length=60)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    points = models.PositiveIntegerField(_("points"))
+    stock = models.PositiveIntegerField(_("stock"))
+    picture = models.ImageField(_("picture"), upload_to="rewards/", blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("on the list"), default=True)
+
+    class Meta:
+        verbose_name = _("reward item")
+        verbose_name_plural = _("reward items")
+        ordering = ["position", "points", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(points__gt=0), name="reward_costs_points"),
+            models.CheckConstraint(condition=Q(stock__gte=0), name="reward_stock_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class RedemptionWindow(models.Model):
+    """The once-a-year period (一年度一兑换) when volunteers may redeem."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("redemption window")
+        verbose_name_plural = _("redemption windows")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_on__gte=models.F("opens_on")), name="window_closes_after_opening")
+        ]
+
+    def __str__(self):
+        return f"{self.year}: {self.opens_on} – {self.closes_on}"
+
+    def is_open_on(self, day):
+        return self.opens_on <= day <= self.closes_on
+
+
+class Redemption(models.Model):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Waiting to be handed over")
+        HANDED_OVER = "handed_over", _("Handed over")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    volunteer = models.ForeignKey(
+        Volunteer, verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="redemptions"
+    )
+    item = models.ForeignKey(RewardItem, verbose_name=_("reward"), on_delete=models.PROTECT, related_name="redemptions")
+    points = models.PositiveIntegerField(_("points"))
+    token = models.UUIDField(_("form token"), unique=True, editable=False)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REQUESTED)
+    created_at = models.DateTimeField(_("redeemed at"), default=timezone.now)
+    closed_at = models.DateTimeField(_("handed over or cancelled at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("redemption")
+        verbose_name_plural = _("redemptions")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["requested", "handed_over", "cancelled"]), name="redemption_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="requested") | Q(closed_at__isnull=False), name="redemption_closed_has_time"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | ~Q(cancel_reason=""), name="redemption_cancel_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.volunteer} · {self.item}"
+
+    @property
+    def source(self):
+        return f"redemption:{self.pk}"

@@ -1,32 +1,13 @@
 import functools
-import io
 
 import pytest
-from django.utils import timezone
-from PIL import Image
 
+from beefeed import photos
 from beefeed.models import Organization
-from issues import photos, workflow
+from beefeed.tests.images import exif_with_gps_and_orientation, jpeg_bytes  # noqa: F401 (re-exported)
+from conftest import make_volunteer  # noqa: F401 (re-exported)
+from issues import workflow
 from issues.models import Category
-from volunteers.models import Volunteer
-
-
-def jpeg_bytes(size=(800, 600), color=(200, 60, 60), exif=None, quality=85):
-    image = Image.new("RGB", size, color)
-    # a marker in the top-left corner, to see where "up" ends up
-    image.paste((0, 0, 255), (0, 0, size[0] // 4, size[1] // 4))
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=quality, **({"exif": exif} if exif is not None else {}))
-    return out.getvalue()
-
-
-def exif_with_gps_and_orientation(orientation=6):
-    exif = Image.Exif()
-    exif[0x0112] = orientation  # Orientation
-    exif[0x010F] = "PhoneMaker"  # Make
-    gps = {1: "N", 2: (30.0, 16.0, 12.5), 3: "E", 4: (118.0, 8.0, 24.0)}
-    exif[0x8825] = gps  # GPSInfo
-    return exif
 
 
 @functools.cache
@@ -51,29 +32,6 @@ def other_category(db):
     return Category.objects.create(
         name="管网破损", code="pipes", short_label="管网", time_limit=24, time_limit_unit="hours", position=1
     )
-
-
-def make_volunteer(phone, community, *, name="叶小蜂", approved=True):
-    from beefeed.models import User
-
-    user = User.objects.create_user(username=phone, phone=phone, password="test-pass-2026")
-    return Volunteer.objects.create(
-        user=user,
-        name=name,
-        community=community,
-        status=Volunteer.Status.APPROVED if approved else Volunteer.Status.PENDING,
-        approved_at=timezone.now() if approved else None,
-    )
-
-
-@pytest.fixture
-def volunteer(community_a):
-    return make_volunteer("13912345678", community_a)
-
-
-@pytest.fixture
-def pending_volunteer(community_a):
-    return make_volunteer("13987654321", community_a, name="王待审", approved=False)
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ import io
 import pytest
 from PIL import Image
 
-from issues import photos
-from issues.tests.conftest import exif_with_gps_and_orientation, jpeg_bytes
+from beefeed import photos
+from beefeed.tests.images import exif_with_gps_and_orientation, jpeg_bytes
 
 
 def opened(data):

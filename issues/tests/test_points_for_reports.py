@@ -1,0 +1,74 @@
+"""A report's moves pay its reporter through the one points ledger."""
+
+import pytest
+
+from issues import workflow
+from issues.tests.conftest import processed_photo
+from volunteers import points
+from volunteers.models import PointsEntry, ServiceItem
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def feedback(db):
+    return ServiceItem.objects.get(code=points.REPORT_ITEM)  # 城市环境问题反馈: 5 points, +3 when published
+
+
+def test_a_submitted_report_earns_nothing_yet(make_report, volunteer, feedback):
+    make_report("submitted")
+    assert points.balance(volunteer) == 0
+
+
+def test_a_dispatched_report_earns_the_feedback_points(make_report, volunteer, coordinator, feedback):
+    report = make_report("dispatched", by_coordinator=coordinator)
+    entry = PointsEntry.objects.get(volunteer=volunteer)
+    assert (entry.kind, entry.points, entry.item, entry.source) == ("award", 5, feedback, f"report:{report.pk}")
+    assert entry.created_by == coordinator
+
+
+def test_publication_adds_the_bonus(make_report, volunteer, coordinator, handler_a, feedback):
+    make_report("published", by_coordinator=coordinator, handler=handler_a)
+    assert points.balance(volunteer) == 8
+
+
+def test_a_report_rejected_as_a_duplicate_earns_nothing(make_report, volunteer, coordinator, feedback):
+    original = make_report("dispatched", by_coordinator=coordinator)
+    copy = make_report("submitted")
+    workflow.reject(copy, by=coordinator, reason="duplicate", duplicate_of=original, notify=False)
+    assert points.balance(volunteer) == 5  # the original's points only
+    assert not PointsEntry.objects.filter(source=f"report:{copy.pk}").exists()
+
+
+def test_a_report_returned_and_dispatched_again_is_paid_once(
+    make_report, volunteer, coordinator, handler_a, community_a, feedback
+):
+    report = make_report("returned", by_coordinator=coordinator, handler=handler_a)
+    workflow.dispatch(report, by=coordinator, organization=community_a, notify=False)
+    assert points.balance(volunteer) == 5
+
+
+def test_a_reopened_and_republished_report_gets_one_bonus(make_report, volunteer, coordinator, handler_a, feedback):
+    report = make_report("resolved", by_coordinator=coordinator, handler=handler_a)
+    workflow.reopen(report, by=coordinator, reason="没修好", notify=False)
+    workflow.resolve(report, by=handler_a, note="已修好", photos=[processed_photo()], notify=False)
+    workflow.publish(report, by=coordinator, notify=False)
+    assert points.balance(volunteer) == 8
+
+
+def test_a_false_report_is_reversed_by_a_coordinator_with_a_reason(
+    make_report, volunteer, coordinator, handler_a, feedback
+):
+    report = make_report("published", by_coordinator=coordinator, handler=handler_a)
+    reversals = points.reverse_report(volunteer, report.pk, by=coordinator, reason="现场核实为虚假报告")
+    assert len(reversals) == 2
+    assert points.balance(volunteer) == 0
+    assert points.reverse_report(volunteer, report.pk, by=coordinator, reason="再冲一次") == []
+    assert points.balance(volunteer) == 0
+
+
+def test_points_follow_the_item_the_coordinators_set(make_report, volunteer, coordinator, feedback):
+    feedback.points = 10
+    feedback.save()
+    make_report("dispatched", by_coordinator=coordinator)
+    assert points.balance(volunteer) == 10
