@@ -114,6 +114,17 @@ AUTH_USER_MODEL = "beefeed.User"
 AUTHENTICATION_BACKENDS = ["beefeed.auth.PhoneOrUsernameBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+
+# --- Rate limits (beefeed.ratelimit; counted in the cache) ----------------------
+# Failed sign-ins per account and per address within the window; joins per address per hour.
+LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=5)
+LOGIN_FAILURES_PER_IP = env.int("LOGIN_FAILURES_PER_IP", default=20)
+LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)
+JOINS_PER_IP_PER_HOUR = env.int("JOINS_PER_IP_PER_HOUR", default=5)
+
+# --- Points (volunteers.points) --------------------------------------------------
+# Whether unspent points lapse when the fourth quarter is closed (default: they carry over).
+POINTS_LAPSE_AT_YEAR_END = env.bool("POINTS_LAPSE_AT_YEAR_END", default=False)
 LOGOUT_REDIRECT_URL = "home"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -183,7 +194,9 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
-if env.bool("BEHIND_TLS_PROXY", default=not DEBUG):
+BEHIND_PROXY = env.bool("BEHIND_TLS_PROXY", default=not DEBUG)
+if BEHIND_PROXY:
+    # The proxy sets X-Forwarded-Proto and appends the client to X-Forwarded-For.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -8,6 +8,7 @@ from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from beefeed.views import SignInView
 from issues import views as issue_views
 
 admin.site.site_header = "蜂巢 BeeFeed"
@@ -15,7 +16,7 @@ admin.site.site_title = "蜂巢 BeeFeed"
 
 urlpatterns = [
     path("", issue_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="beefeed/login.html"), name="login"),
+    path("login/", SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Pages without our <link rel=icon> (the admin) make browsers ask for this.

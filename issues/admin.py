@@ -17,6 +17,8 @@ from issues.forms import DispatchForm, NoteForm, ReasonForm, RejectForm, Resolve
 from issues.models import ACTIVE_STATES, Campaign, Category, Report, ReportEvent, ReportPhoto, State, TriageReport
 from issues.queries import possible_duplicates
 from issues.workflow import ACTION_LABELS
+from volunteers import points
+from volunteers.admin import ask_then
 
 
 @admin.register(Category)
@@ -101,7 +103,7 @@ class ReportAdmin(admin.ModelAdmin):
     list_per_page = 50
     date_hierarchy = None
     inlines = [PhotoInline, EventInline]
-    actions = ["dispatch_selected", "publish_selected"]
+    actions = ["dispatch_selected", "publish_selected", "reverse_points_selected"]
     fields = [
         "ref",
         "state_badge",
@@ -346,14 +348,18 @@ class ReportAdmin(admin.ModelAdmin):
             form = DispatchForm()
         return render(
             request,
-            "admin/issues/report/dispatch_selected.html",
+            "admin/action_form.html",
             {
                 **self.admin_site.each_context(request),
                 "opts": self.model._meta,
                 "form": form,
-                "reports": queryset,
+                "items": [
+                    f"{r.reference} · {r.category.name} · {r.community.name} · {r.description[:40]}" for r in queryset
+                ],
+                "selected": [r.pk for r in queryset],
                 "action": "dispatch_selected",
                 "title": _("Dispatch selected reports"),
+                "submit_label": _("Dispatch"),
             },
         )
 
@@ -368,6 +374,19 @@ class ReportAdmin(admin.ModelAdmin):
                 messages.warning(request, str(error))
         if done:
             messages.success(request, _("%(n)d reports published.") % {"n": done})
+
+    @admin.action(description=gettext_lazy("Found false: take back the reporter's points"), permissions=["change"])
+    def reverse_points_selected(self, request, queryset):
+        return ask_then(
+            self,
+            request,
+            queryset.select_related("reporter", "category"),
+            action="reverse_points_selected",
+            title=_("Take back the points of false reports"),
+            submit_label=_("Take back the points"),
+            describe=lambda r: f"{r.reference} · {r.category.name} · {r.reporter.short_name}",
+            apply=lambda r, reason: points.reverse_report(r.reporter, r.pk, by=request.user, reason=reason),
+        )
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and request.user.is_coordinator

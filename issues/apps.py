@@ -7,7 +7,9 @@ class IssuesConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
+        from issues.publication import sheet_section
         from issues.queries import reports_per_volunteer
         from volunteers import counters
 
         counters.register(reports_per_volunteer)
+        counters.register_sheet_section(sheet_section)

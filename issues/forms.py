@@ -4,14 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from beefeed.models import Organization
+from beefeed.widgets import ChoiceButtons
 from issues.models import Category, RejectReason, Report
 from stations.models import Station
 
 MAX_PHOTOS = 3
-
-
-class CategoryButtons(forms.RadioSelect):
-    template_name = "issues/widgets/category_buttons.html"
 
 
 class ReportForm(forms.Form):
@@ -20,7 +17,7 @@ class ReportForm(forms.Form):
     category = forms.ModelChoiceField(
         label=_("What kind of problem?"),
         queryset=Category.objects.all(),
-        widget=CategoryButtons,
+        widget=ChoiceButtons,
         empty_label=None,
         error_messages={"required": _("Choose a category."), "invalid_choice": _("Choose a category.")},
     )

@@ -76,7 +76,7 @@ def live_figures(now=None):
     )
 
 
-def _local_day_bounds(first_day, last_day):
+def local_day_bounds(first_day, last_day):
     zone = timezone.get_current_timezone()
     start = datetime.datetime.combine(first_day, datetime.time.min, tzinfo=zone)
     end = datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
@@ -85,7 +85,7 @@ def _local_day_bounds(first_day, last_day):
 
 def reports_per_volunteer(first_day, last_day):
     """For the quarterly tally: reports each volunteer made, and how many were solved, in the period."""
-    start, end = _local_day_bounds(first_day, last_day)
+    start, end = local_day_bounds(first_day, last_day)
     figures = {}
     made = Report.objects.filter(created_at__gte=start, created_at__lt=end).values("reporter_id")
     for row in made.annotate(n=Count("pk")):

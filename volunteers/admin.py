@@ -1,33 +1,170 @@
+from django import forms
 from django.contrib import admin, messages
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from volunteers import membership
-from volunteers.models import Volunteer
+from beefeed import photos
+from volunteers import membership, points, views
+from volunteers.models import (
+    Activity,
+    PointsEntry,
+    Quarter,
+    QuarterTally,
+    Redemption,
+    RedemptionWindow,
+    RewardItem,
+    ServiceItem,
+    Volunteer,
+)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def ask_then(modeladmin, request, queryset, *, action, title, submit_label, describe, apply):
+    """An admin action that needs a reason first: show the form, then `apply(obj, reason)` to each."""
+    if "reason" in request.POST:
+        form = ReasonForm(request.POST)
+        if form.is_valid():
+            done = 0
+            for obj in queryset:
+                try:
+                    apply(obj, form.cleaned_data["reason"])
+                    done += 1
+                except points.PointsError as error:
+                    messages.warning(request, f"{describe(obj)}: {error}")
+            if done:
+                messages.success(request, _("%(n)d done.") % {"n": done})
+            return None
+    else:
+        form = ReasonForm()
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "opts": modeladmin.model._meta,
+        "form": form,
+        "items": [describe(obj) for obj in queryset],
+        "selected": [obj.pk for obj in queryset],
+        "action": action,
+        "title": title,
+        "submit_label": submit_label,
+    }
+    return render(request, "admin/action_form.html", context)
+
+
+class ProcessedImageField(forms.ImageField):
+    """An uploaded picture goes through beefeed.photos: upright, no metadata, bounded size."""
+
+    def clean(self, data, initial=None):
+        value = super().clean(data, initial)
+        if value and value is not initial and hasattr(value, "read"):
+            value.seek(0)
+            try:
+                processed = photos.process(value)
+            except photos.PhotoError as error:
+                raise forms.ValidationError(str(error)) from None
+            return processed.files()[0]
+        return value
+
+
+def community_scoped(request, queryset, field):
+    """Coordinators see everything; a handler sees only their own community's people."""
+    user = request.user
+    if user.is_superuser or user.is_coordinator:
+        return queryset
+    if user.is_handler and user.organization_id:
+        return queryset.filter(**{field: user.organization_id})
+    return queryset.none()
+
+
+class LedgerInline(admin.TabularInline):
+    model = PointsEntry
+    fk_name = "volunteer"
+    fields = ["occurred_on", "kind", "points", "hours", "item", "source", "reason", "created_by"]
+    readonly_fields = fields
+    ordering = ["-created_at", "-pk"]
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = gettext_lazy("points ledger (newest first)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class VolunteerForm(forms.ModelForm):
+    photo = ProcessedImageField(label=gettext_lazy("photo"), required=False)
+
+    class Meta:
+        model = Volunteer
+        fields = ["name", "work_type", "employer", "community", "party_member", "show_party_member", "photo"]
 
 
 @admin.register(Volunteer)
 class VolunteerAdmin(admin.ModelAdmin):
-    list_display = ["name", "phone", "work_type", "employer", "community", "status", "joined_at"]
-    list_filter = ["status", "community", "work_type"]
+    form = VolunteerForm
+    list_display = ["name", "phone", "work_type", "employer", "community", "party_member", "status", "balance"]
+    list_filter = ["status", "community", "work_type", "party_member"]
     list_select_related = ["user", "community"]
     search_fields = ["name", "user__phone"]
-    readonly_fields = ["user", "status", "joined_at", "approved_at", "approved_by"]
-    actions = ["approve_selected", "suspend_selected"]
+    readonly_fields = ["user", "card_number", "status", "joined_at", "approved_at", "approved_by", "ledger_links"]
+    fields = [
+        "name",
+        "user",
+        "card_number",
+        "work_type",
+        "employer",
+        "community",
+        "party_member",
+        "show_party_member",
+        "photo",
+        "status",
+        "joined_at",
+        "approved_at",
+        "approved_by",
+        "ledger_links",
+    ]
+    inlines = [LedgerInline]
+    actions = ["approve_selected", "suspend_selected", "print_cards"]
     show_facets = admin.ShowFacets.ALWAYS
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        user = request.user
-        if user.is_superuser or user.is_coordinator:
-            return queryset
-        if user.is_handler and user.organization_id:
-            return queryset.filter(community_id=user.organization_id)
-        return queryset.none()
+        return community_scoped(request, super().get_queryset(request), "community_id")
 
     @admin.display(description=gettext_lazy("mobile phone"), ordering="user__phone")
     def phone(self, volunteer):
         return volunteer.user.phone
+
+    @admin.display(description=gettext_lazy("points balance"))
+    def balance(self, volunteer):
+        return points.balance(volunteer)
+
+    @admin.display(description=gettext_lazy("points"))
+    def ledger_links(self, volunteer):
+        if volunteer.pk is None:
+            return "—"
+        ledger = reverse("admin:volunteers_pointsentry_changelist") + f"?volunteer__id__exact={volunteer.pk}"
+        adjust = reverse("admin:volunteers_pointsentry_add") + f"?volunteer={volunteer.pk}"
+        return format_html(
+            '{} {} · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            _("Balance:"),
+            points.balance(volunteer),
+            ledger,
+            _("Full ledger"),
+            adjust,
+            _("Adjust points"),
+        )
 
     def has_add_permission(self, request):
         return False
@@ -44,3 +181,316 @@ class VolunteerAdmin(admin.ModelAdmin):
     def suspend_selected(self, request, queryset):
         n = sum(membership.suspend(v, by=request.user) for v in queryset)
         messages.success(request, _("%(n)d volunteers suspended.") % {"n": n})
+
+    @admin.action(description=gettext_lazy("Print points cards of the selected volunteers"))
+    def print_cards(self, request, queryset):
+        chosen = queryset.filter(status=Volunteer.Status.APPROVED).select_related("user", "community")
+        return views.card_page_for_staff(request, chosen.order_by("community__name", "name"))
+
+
+class AdjustmentForm(forms.ModelForm):
+    """Adding a ledger entry in the admin means a coordinator's adjustment (booked through volunteers.points)."""
+
+    class Meta:
+        model = PointsEntry
+        fields = ["volunteer", "points", "hours", "reason"]
+        help_texts = {
+            "points": gettext_lazy("Positive to add, negative to take away."),
+            "reason": gettext_lazy("Required. Name the entry or the event you are correcting."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = True
+        self.fields["hours"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("points") and not cleaned.get("hours"):
+            raise forms.ValidationError(_("An adjustment needs points or hours."))
+        return cleaned
+
+
+@admin.register(PointsEntry)
+class PointsEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "volunteer", "kind", "points", "hours", "item", "source", "reason", "created_by"]
+    list_filter = ["kind", "item", "occurred_on"]
+    list_select_related = ["volunteer", "item", "created_by"]
+    search_fields = ["volunteer__name", "volunteer__user__phone", "source", "reason"]
+    autocomplete_fields = ["volunteer"]
+    date_hierarchy = "occurred_on"
+    actions = ["reverse_selected"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return community_scoped(request, super().get_queryset(request), "volunteer__community_id")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = AdjustmentForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["volunteer", "points", "hours", "reason"]
+        return [
+            "volunteer",
+            "kind",
+            "points",
+            "hours",
+            "item",
+            "rule",
+            "source",
+            "reverses",
+            "reason",
+            "occurred_on",
+            "created_at",
+            "created_by",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj) if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        data = form.cleaned_data
+        entry = points.adjust(
+            data["volunteer"],
+            points=data["points"] or 0,
+            hours=data["hours"] or 0,
+            reason=data["reason"],
+            by=request.user,
+        )
+        obj.pk = entry.pk
+        obj._state.adding = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=gettext_lazy("Reverse the selected entries"), permissions=["add"])
+    def reverse_selected(self, request, queryset):
+        return ask_then(
+            self,
+            request,
+            queryset.select_related("volunteer"),
+            action="reverse_selected",
+            title=_("Reverse points entries"),
+            submit_label=_("Reverse"),
+            describe=lambda e: f"{e.volunteer.name} · {e.get_kind_display()} {e.points:+d} · {e.source or e.reason}",
+            apply=lambda e, reason: points.reverse(e, by=request.user, reason=reason),
+        )
+
+
+@admin.register(ServiceItem)
+class ServiceItemAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "points", "bonus_points", "active", "position"]
+    list_editable = ["points", "bonus_points", "active", "position"]
+    fields = ["name", "code", "description", "unit", "points", "bonus_points", "active", "position"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The code is how the ledger finds an item; it never changes once used.
+        return ["code"] if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = ["title", "item", "date", "hours", "community", "participants"]
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("Record an activity after it took place."))
+        if points.is_closed(date):
+            raise forms.ValidationError(_("The activity's date lies in a closed quarter."))
+        return date
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    form = ActivityForm
+    list_display = ["date", "title", "item", "hours", "community", "participant_count", "recorded_by"]
+    list_filter = ["item", "community", "date"]
+    search_fields = ["title"]
+    autocomplete_fields = ["participants"]
+    date_hierarchy = "date"
+
+    @admin.display(description=gettext_lazy("participants"))
+    def participant_count(self, activity):
+        return activity.participants.count()
+
+    def get_readonly_fields(self, request, obj=None):
+        # Once paid, what an activity was worth stays; participants may still be added or removed.
+        return ["item", "date", "hours", "recorded_by"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        try:
+            paid = points.settle_activity(form.instance, by=request.user)
+        except points.PointsError as error:
+            messages.error(request, str(error))
+        else:
+            if paid:
+                messages.success(request, _("%(n)d participants received their points.") % {"n": paid})
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CloseQuarterForm(forms.ModelForm):
+    class Meta:
+        model = Quarter
+        fields = ["year", "number"]
+
+    def clean(self):
+        cleaned = super().clean()
+        year, number = cleaned.get("year"), cleaned.get("number")
+        if year and number:
+            last = points.quarter_bounds(year, number)[1]
+            key = {"quarter": f"{year}Q{number}"}
+            if last >= timezone.localdate():
+                raise forms.ValidationError(_("%(quarter)s has not ended yet.") % key)
+            if Quarter.objects.filter(year=year, number=number).exists():
+                raise forms.ValidationError(_("%(quarter)s is already closed.") % key)
+        return cleaned
+
+    def validate_unique(self):
+        # close_quarter itself refuses a second closing, with a clear message.
+        pass
+
+
+@admin.register(Quarter)
+class QuarterAdmin(admin.ModelAdmin):
+    """Adding a row here means closing a quarter (一季度一统计)."""
+
+    form = CloseQuarterForm
+    list_display = ["key", "closed_at", "closed_by", "tally_count", "publication"]
+
+    @admin.display(description=gettext_lazy("volunteers tallied"))
+    def tally_count(self, quarter):
+        return quarter.tallies.count()
+
+    @admin.display(description=gettext_lazy("publication"))
+    def publication(self, quarter):
+        url = reverse("volunteers:points") + f"?quarter={quarter.key}"
+        return format_html('<a href="{}">{}</a>', url, _("Published tallies and sheets"))
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["year", "number", "closed_at", "closed_by"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        closed = points.close_quarter(obj.year, obj.number, by=request.user)
+        obj.pk = closed.pk
+        obj.closed_at, obj.closed_by = closed.closed_at, closed.closed_by
+        obj._state.adding = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(QuarterTally)
+class QuarterTallyAdmin(admin.ModelAdmin):
+    list_display = ["quarter", "volunteer", "community", "points", "hours", "reports", "solved"]
+    list_filter = ["quarter", "community"]
+    list_select_related = ["quarter", "volunteer", "community"]
+    search_fields = ["volunteer__name"]
+
+    def get_queryset(self, request):
+        return community_scoped(request, super().get_queryset(request), "community_id")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RewardItemForm(forms.ModelForm):
+    picture = ProcessedImageField(label=gettext_lazy("picture"), required=False)
+
+    class Meta:
+        model = RewardItem
+        fields = ["name", "description", "points", "stock", "picture", "active", "position"]
+
+
+@admin.register(RewardItem)
+class RewardItemAdmin(admin.ModelAdmin):
+    form = RewardItemForm
+    list_display = ["name", "points", "stock", "active", "position"]
+    list_editable = ["stock", "active", "position"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RedemptionWindow)
+class RedemptionWindowAdmin(admin.ModelAdmin):
+    list_display = ["year", "opens_on", "closes_on", "note"]
+
+
+@admin.register(Redemption)
+class RedemptionAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "volunteer", "community", "item", "points", "status", "closed_at"]
+    list_filter = ["status", "item", "volunteer__community"]
+    list_select_related = ["volunteer__community", "item"]
+    search_fields = ["volunteer__name", "volunteer__user__phone"]
+    readonly_fields = [
+        "volunteer",
+        "item",
+        "points",
+        "status",
+        "created_at",
+        "closed_at",
+        "closed_by",
+        "cancel_reason",
+    ]
+    fields = readonly_fields
+    actions = ["hand_over_selected", "cancel_selected"]
+
+    @admin.display(description=gettext_lazy("community"), ordering="volunteer__community__name")
+    def community(self, redemption):
+        return redemption.volunteer.community
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=gettext_lazy("Mark as handed over"), permissions=["change"])
+    def hand_over_selected(self, request, queryset):
+        n = sum(points.hand_over(r, by=request.user) for r in queryset)
+        messages.success(request, _("%(n)d redemptions handed over.") % {"n": n})
+
+    @admin.action(description=gettext_lazy("Cancel and refund the points"), permissions=["change"])
+    def cancel_selected(self, request, queryset):
+        return ask_then(
+            self,
+            request,
+            queryset.select_related("volunteer", "item"),
+            action="cancel_selected",
+            title=_("Cancel redemptions"),
+            submit_label=_("Cancel and refund"),
+            describe=lambda r: f"{r.volunteer.name} · {r.item.name} · {r.points}",
+            apply=lambda r, reason: points.cancel_redemption(r, by=request.user, reason=reason),
+        )

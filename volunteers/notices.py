@@ -9,3 +9,12 @@ def tell(volunteer, *, text, url=""):
 
 def unread_count(volunteer):
     return volunteer.notices.filter(read_at__isnull=True).count()
+
+
+def mark_read(volunteer, shown):
+    """The notices the volunteer has just seen on /me/."""
+    from django.utils import timezone
+
+    ids = [n.pk for n in shown if n.read_at is None]
+    if ids:
+        volunteer.notices.filter(pk__in=ids).update(read_at=timezone.now())

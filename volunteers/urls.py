@@ -1,3 +1,16 @@
+from django.urls import path
+
+from volunteers import views
+
 app_name = "volunteers"
 
-urlpatterns = []
+urlpatterns = [
+    path("volunteers/join/", views.join, name="join"),
+    path("me/", views.me, name="me"),
+    path("me/claims/", views.claims, name="claims"),
+    path("me/redeem/", views.redeem, name="redeem"),
+    path("me/card/", views.my_card, name="card"),
+    path("cards/<str:token>/", views.card_check, name="card_check"),
+    path("points/", views.points_board, name="points"),
+    path("points/<str:quarter>/<int:community>/sheet/", views.points_sheet, name="points_sheet"),
+]

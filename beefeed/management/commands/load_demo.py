@@ -2,7 +2,9 @@
 
 Each app that has demo data holds it in its own `demo.py` with a
 `load(log)` function; they run in INSTALLED_APPS order, so an app's demo
-data can rely on the apps it depends on. Running it twice changes nothing.
+data can rely on the apps it depends on. A demo module may also have a
+`finish(log)`, run after every app has loaded (e.g. closing quarters once
+the reports have paid their points). Running it twice changes nothing.
 """
 
 from importlib import import_module
@@ -27,13 +29,18 @@ class Command(BaseCommand):
                 "Use --force if you are sure."
             )
         logins = []
-        for app_config in apps.get_app_configs():
-            module_name = f"{app_config.name}.demo"
-            if find_spec(module_name) is None:
-                continue
+        modules = [
+            import_module(f"{app_config.name}.demo")
+            for app_config in apps.get_app_configs()
+            if find_spec(f"{app_config.name}.demo") is not None
+        ]
+        for module in modules:
             with transaction.atomic():
-                result = import_module(module_name).load(log=self.stdout.write)
-            logins.extend(result or [])
+                logins.extend(module.load(log=self.stdout.write) or [])
+        for module in modules:
+            if hasattr(module, "finish"):
+                with transaction.atomic():
+                    module.finish(log=self.stdout.write)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at /login/ or /admin/:"))
         for role, login, password in logins:
             self.stdout.write(f"  {role:<12} {login:<14} {password}")

@@ -1,0 +1,46 @@
+"""Counting attempts in the cache: the one home of rate limits.
+
+The cache is local memory by default and Redis in production (REDIS_URL), so
+limits hold across gunicorn workers there. A limit is a number of hits per
+window of seconds for one key (an account, an address).
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def _key(scope, ident):
+    return f"rl:{scope}:{ident}"
+
+
+def count(scope, ident):
+    return cache.get(_key(scope, ident), 0)
+
+
+def hit(scope, ident, *, window):
+    """Record one attempt; returns the number of attempts in the window."""
+    key = _key(scope, ident)
+    if cache.add(key, 1, timeout=window):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window)
+        return 1
+
+
+def exceeded(scope, ident, *, limit):
+    return count(scope, ident) >= limit
+
+
+def reset(scope, ident):
+    cache.delete(_key(scope, ident))
+
+
+def client_ip(request):
+    """The client's address; behind our proxy, the one the proxy saw (BEHIND_TLS_PROXY)."""
+    if getattr(settings, "BEHIND_PROXY", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")

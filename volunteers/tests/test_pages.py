@@ -1,0 +1,295 @@
+"""What a courier, a coordinator and the public see of the volunteers' pages."""
+
+import datetime
+import re
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from beefeed.models import User
+from conftest import PASSWORD, make_volunteer
+from volunteers import membership, points
+from volunteers.models import Claim, Notice, PointsEntry, Redemption, ServiceItem, Volunteer
+from volunteers.tests.conftest import credit
+
+pytestmark = pytest.mark.django_db
+
+PHONE_RUN = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def join_data(community, **overrides):
+    data = {
+        "name": "叶小蜂",
+        "phone": "138 1234 5678",
+        "password": "honey-bee-2026",
+        "work_type": "food",
+        "employer": "美团外卖",
+        "community": community.pk,
+        "consent": "on",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+class TestJoining:
+    def test_a_courier_joins_and_waits_for_approval(self, client, community_a):
+        response = client.post(reverse("volunteers:join"), join_data(community_a), follow=True)
+        volunteer = Volunteer.objects.get()
+        assert (volunteer.user.phone, volunteer.status, volunteer.work_type) == ("13812345678", "pending", "food")
+        assert volunteer.privacy_consent_at is not None
+        assert "等待" in response.content.decode()  # signed in, and told approval is pending
+        # ... and cannot report yet
+        assert client.get(reverse("issues:report_new")).status_code == 403
+
+    def test_after_approval_the_volunteer_signs_in_with_the_phone_and_reports(self, client, community_a, coordinator):
+        client.post(reverse("volunteers:join"), join_data(community_a))
+        client.logout()
+        membership.approve(Volunteer.objects.get(), by=coordinator)
+        response = client.post(reverse("login"), {"username": "13812345678", "password": "honey-bee-2026"})
+        assert response.status_code == 302 and response.url == reverse("volunteers:me")
+        assert client.get(reverse("issues:report_new")).status_code == 200
+
+    @pytest.mark.parametrize(
+        "phone, message",
+        [("12345678901", "11位"), ("1381234567", "11位"), ("电话号码", "11位"), ("", "手机号")],
+    )
+    def test_a_wrong_mobile_number_is_explained_and_the_rest_is_kept(self, client, community_a, phone, message):
+        response = client.post(reverse("volunteers:join"), join_data(community_a, phone=phone))
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert message in body
+        assert 'value="叶小蜂"' in body and 'value="美团外卖"' in body
+        assert not Volunteer.objects.exists()
+
+    def test_a_number_that_already_joined_is_refused(self, client, community_a, volunteer):
+        response = client.post(reverse("volunteers:join"), join_data(community_a, phone=volunteer.user.phone))
+        assert "已经注册" in response.content.decode()
+        assert Volunteer.objects.count() == 1
+
+    def test_consent_to_the_privacy_notice_is_required(self, client, community_a):
+        response = client.post(reverse("volunteers:join"), join_data(community_a, consent=None))
+        assert "隐私说明" in response.content.decode()
+        assert not Volunteer.objects.exists()
+
+    def test_a_weak_password_is_refused(self, client, community_a):
+        response = client.post(reverse("volunteers:join"), join_data(community_a, password="12345678"))
+        assert response.status_code == 200
+        assert not Volunteer.objects.exists()
+
+    def test_party_membership_is_shown_only_when_chosen(self, client, community_a):
+        client.post(reverse("volunteers:join"), join_data(community_a, party_member="on"))
+        volunteer = Volunteer.objects.get()
+        assert volunteer.party_member and not volunteer.shows_party_badge
+
+    def test_joining_is_limited_per_network(self, client, community_a, settings):
+        settings.JOINS_PER_IP_PER_HOUR = 2
+        for n in range(2):
+            client.post(reverse("volunteers:join"), join_data(community_a, phone=f"1391234000{n}"))
+            client.logout()
+        response = client.post(reverse("volunteers:join"), join_data(community_a, phone="13912340009"))
+        assert response.status_code == 429
+        assert "稍后" in response.content.decode() or "一小时" in response.content.decode()
+        assert Volunteer.objects.count() == 2
+
+
+class TestSignIn:
+    def test_sign_in_is_limited_per_account(self, client, volunteer, settings):
+        settings.LOGIN_FAILURES_PER_ACCOUNT = 3
+        for _ in range(3):
+            assert (
+                client.post(reverse("login"), {"username": volunteer.user.phone, "password": "wrong"}).status_code
+                == 200
+            )
+        # Even the right password waits now: a guesser learns nothing.
+        response = client.post(reverse("login"), {"username": volunteer.user.phone, "password": PASSWORD})
+        assert response.status_code == 429
+        assert "分钟" in response.content.decode()
+        assert "_auth_user_id" not in client.session
+
+    def test_sign_in_is_limited_per_address(self, client, volunteer, settings):
+        settings.LOGIN_FAILURES_PER_IP = 3
+        for n in range(3):
+            client.post(reverse("login"), {"username": f"1390000000{n}", "password": "wrong"})
+        response = client.post(reverse("login"), {"username": volunteer.user.phone, "password": PASSWORD})
+        assert response.status_code == 429
+
+    def test_staff_land_in_the_admin(self, client, coordinator):
+        response = client.post(reverse("login"), {"username": "coord", "password": PASSWORD})
+        assert response.url == reverse("admin:index")
+
+
+class TestMyPage:
+    def test_it_shows_balance_hours_ledger_and_notices(self, client, volunteer, coordinator, patrol):
+        points.award(
+            volunteer,
+            item=patrol,
+            source="activity:1",
+            rule="activity",
+            points=6,
+            hours=Decimal("3.0"),
+            by=coordinator,
+            on=timezone.localdate(),
+        )
+        Notice.objects.create(volunteer=volunteer, text="您报送的问题已办结公示")
+        client.force_login(volunteer.user)
+        body = client.get(reverse("volunteers:me")).content.decode()
+        assert 'id="balance">6<' in body
+        assert "社区巡逻" in body and "+6" in body
+        assert "您报送的问题已办结公示" in body
+        assert Notice.objects.get().read_at is not None
+
+    def test_the_ledger_is_paginated(self, client, volunteer, coordinator):
+        for n in range(20):
+            credit(volunteer, 1, by=coordinator, reason=f"第{n}笔")
+        client.force_login(volunteer.user)
+        body = client.get(reverse("volunteers:me") + "?page=2").content.decode()
+        assert "第 2 页" in body or "Page 2" in body
+
+    def test_a_volunteer_claims_service_items(self, client, volunteer):
+        chosen = list(ServiceItem.objects.filter(code__in=["patrol", "anti_fraud"]))
+        client.force_login(volunteer.user)
+        client.post(reverse("volunteers:claims"), {"items": [i.pk for i in chosen]})
+        assert set(Claim.objects.filter(volunteer=volunteer).values_list("item__code", flat=True)) == {
+            "patrol",
+            "anti_fraud",
+        }
+        client.post(reverse("volunteers:claims"), {"items": [chosen[0].pk]})
+        assert Claim.objects.filter(volunteer=volunteer).count() == 1
+
+    def test_an_unknown_item_changes_nothing(self, client, volunteer):
+        membership.set_claims(volunteer, [ServiceItem.objects.get(code="patrol")])
+        client.force_login(volunteer.user)
+        client.post(reverse("volunteers:claims"), {"items": ["999999"]})
+        assert list(Claim.objects.filter(volunteer=volunteer).values_list("item__code", flat=True)) == ["patrol"]
+
+    def test_a_pending_volunteer_sees_the_page_but_no_card(self, client, pending_volunteer):
+        client.force_login(pending_volunteer.user)
+        assert client.get(reverse("volunteers:me")).status_code == 200
+        assert client.get(reverse("volunteers:card")).status_code == 403
+        assert client.get(reverse("volunteers:redeem")).status_code == 403
+
+
+class TestRedeemPage:
+    def test_a_volunteer_redeems_in_the_window(self, client, volunteer, coordinator, window, kettle):
+        credit(volunteer, 40, by=coordinator)
+        client.force_login(volunteer.user)
+        page = client.get(reverse("volunteers:redeem")).content.decode()
+        token = re.search(r'name="token" value="([0-9a-f-]+)"', page).group(1)
+        response = client.post(reverse("volunteers:redeem"), {"item": kettle.pk, "token": token}, follow=True)
+        assert "电热水壶" in response.content.decode()
+        assert points.balance(volunteer) == 10
+        # The same form sent again (a double tap, a reload) is refused and not paid twice.
+        again = client.post(reverse("volunteers:redeem"), {"item": kettle.pk, "token": token}, follow=True)
+        assert "已经提交过" in again.content.decode()
+        assert Redemption.objects.count() == 1 and points.balance(volunteer) == 10
+
+    def test_outside_the_window_the_page_says_when_it_opens(self, client, volunteer, kettle):
+        today = timezone.localdate()
+        from volunteers.models import RedemptionWindow
+
+        RedemptionWindow.objects.create(
+            year=today.year + 1,
+            opens_on=today + datetime.timedelta(days=40),
+            closes_on=today + datetime.timedelta(days=60),
+        )
+        client.force_login(volunteer.user)
+        body = client.get(reverse("volunteers:redeem")).content.decode()
+        assert (today + datetime.timedelta(days=40)).isoformat() in body
+        assert 'name="token"' not in body
+
+    @pytest.mark.parametrize("data", [{}, {"item": "x", "token": "y"}, {"item": "99999", "token": str(uuid.uuid4())}])
+    def test_broken_forms_get_a_message_not_an_error(self, client, volunteer, window, data):
+        client.force_login(volunteer.user)
+        response = client.post(reverse("volunteers:redeem"), data, follow=True)
+        assert response.status_code == 200
+        assert not Redemption.objects.exists()
+
+
+class TestPublicPages:
+    def closed_quarter_with(self, volunteer, coordinator, patrol):
+        first_of_this = points.quarter_bounds(*points.quarter_of(timezone.localdate()))[0]
+        year, number = points.quarter_of(first_of_this - datetime.timedelta(days=1))
+        on = points.quarter_bounds(year, number)[0] + datetime.timedelta(days=5)
+        points.award(volunteer, item=patrol, source="activity:1", rule="activity", points=8, by=coordinator, on=on)
+        return points.close_quarter(year, number, by=coordinator)
+
+    def test_points_are_published_with_shortened_names_only(self, client, volunteer, coordinator, patrol):
+        quarter = self.closed_quarter_with(volunteer, coordinator, patrol)
+        body = client.get(reverse("volunteers:points")).content.decode()
+        assert quarter.key in body and volunteer.community.name in body
+        assert "叶*" in body and "叶小蜂" not in body
+        assert not PHONE_RUN.search(body)
+
+    def test_the_publication_sheet_lists_tallies_and_the_quarters_reports(self, client, volunteer, coordinator, patrol):
+        quarter = self.closed_quarter_with(volunteer, coordinator, patrol)
+        url = reverse("volunteers:points_sheet", args=[quarter.key, volunteer.community.pk])
+        body = client.get(url).content.decode()
+        assert "叶*" in body and ">8<" in body
+        assert "本季度社区报送的问题" in body or "Reports from the community" in body
+        assert "叶小蜂" not in body and not PHONE_RUN.search(body)
+
+    @pytest.mark.parametrize("quarter", ["2026Q9", "nonsense", "1999Q1"])
+    def test_a_sheet_for_an_unknown_quarter_is_not_found(self, client, community_a, quarter):
+        assert client.get(reverse("volunteers:points_sheet", args=[quarter, community_a.pk])).status_code == 404
+
+    def test_the_card_check_confirms_a_genuine_card(self, client, volunteer):
+        body = client.get(reverse("volunteers:card_check", args=[volunteer.card_token])).content.decode()
+        assert "叶*" in body and volunteer.community.name in body and "有效" in body
+        assert "叶小蜂" not in body and not PHONE_RUN.search(body)
+
+    def test_a_suspended_volunteers_card_is_not_valid(self, client, volunteer, coordinator):
+        membership.suspend(volunteer, by=coordinator)
+        body = client.get(reverse("volunteers:card_check", args=[volunteer.card_token])).content.decode()
+        assert "无效" in body or "不是有效" in body or "not valid" in body
+
+    def test_an_unknown_card_is_not_found(self, client, db):
+        assert client.get(reverse("volunteers:card_check", args=["forged-token"])).status_code == 404
+
+
+class TestCard:
+    def test_the_card_shows_the_volunteer_and_a_masked_phone(self, client, volunteer):
+        volunteer.party_member = volunteer.show_party_member = True
+        volunteer.save()
+        membership.set_claims(volunteer, [ServiceItem.objects.get(code="patrol")])
+        client.force_login(volunteer.user)
+        body = client.get(reverse("volunteers:card")).content.decode()
+        assert "叶小蜂" in body and "139****5678" in body and volunteer.user.phone not in body
+        assert volunteer.card_number in body and "社区巡逻" in body and "党员" in body
+        assert "<svg" in body  # the QR code, drawn inline
+        assert "@page" in open("static/css/print.css").read()
+
+    def test_coordinators_print_a_communitys_cards_in_one_go(self, client, coordinator, volunteer, community_a):
+        other = make_volunteer("13700000111", community_a, name="王大")
+        client.force_login(coordinator)
+        response = client.post(
+            reverse("admin:volunteers_volunteer_changelist"),
+            {"action": "print_cards", "_selected_action": [volunteer.pk, other.pk]},
+        )
+        body = response.content.decode()
+        assert body.count('class="points-card"') == 2
+        assert "叶小蜂" in body and "王大" in body
+
+
+def test_no_public_page_or_log_line_carries_a_phone_number(client, volunteer, caplog):
+    pages = [reverse("volunteers:points"), reverse("volunteers:card_check", args=[volunteer.card_token])]
+    for url in pages:
+        assert not PHONE_RUN.search(client.get(url).content.decode())
+    assert volunteer.user.phone not in caplog.text
+
+
+def test_the_user_behind_a_volunteer_is_not_a_staff_member(client, community_a):
+    client.post(reverse("volunteers:join"), join_data(community_a))
+    user = User.objects.get(phone="13812345678")
+    assert not user.is_staff and not user.is_superuser
+    assert PointsEntry.objects.count() == 0

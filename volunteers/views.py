@@ -1,0 +1,184 @@
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from beefeed import ratelimit
+from beefeed.models import Organization
+from beefeed.views import too_many
+from volunteers import card, counters, membership, notices, points, publication
+from volunteers.access import approved_volunteer_required, volunteer_of
+from volunteers.forms import ClaimsForm, JoinForm, RedeemForm
+from volunteers.models import RewardItem, Volunteer
+
+
+def join(request):
+    if volunteer_of(request.user) is not None:
+        return redirect("volunteers:me")
+    if request.method == "POST":
+        ip = ratelimit.client_ip(request)
+        if ratelimit.exceeded("join-ip", ip, limit=settings.JOINS_PER_IP_PER_HOUR):
+            return too_many(request, _("Too many sign-ups from this network. Please try again in an hour."))
+        ratelimit.hit("join-ip", ip, window=3600)
+        form = JoinForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                volunteer = membership.join(**{k: v for k, v in data.items() if k != "consent"})
+            except IntegrityError:
+                form.add_error("phone", _("This number has already joined. Sign in instead."))
+            else:
+                login(request, volunteer.user, backend="beefeed.auth.PhoneOrUsernameBackend")
+                messages.success(
+                    request, _("Welcome to the little bees! A coordinator will approve your account soon.")
+                )
+                return redirect("volunteers:me")
+    else:
+        form = JoinForm()
+    return render(request, "volunteers/join.html", {"form": form})
+
+
+@login_required
+def me(request):
+    volunteer = volunteer_of(request.user)
+    if volunteer is None:
+        if request.user.is_staff:
+            return redirect("admin:index")
+        return render(request, "volunteers/not_approved.html", {"volunteer": None}, status=403)
+    ledger = Paginator(volunteer.ledger.select_related("item", "reverses"), 15).get_page(request.GET.get("page"))
+    recent_notices = list(volunteer.notices.all()[:10])
+    context = {
+        "volunteer": volunteer,
+        "balance": points.balance(volunteer),
+        "hours": points.hours(volunteer),
+        "ledger": ledger,
+        "page": ledger,
+        "claims_form": ClaimsForm(initial={"items": [c.item_id for c in volunteer.claims.all()]}),
+        "claimed": [c.item for c in volunteer.claims.select_related("item")],
+        "this_year": points.quarter_figures(volunteer, points.today().year),
+        "tallies": volunteer.tallies.select_related("quarter").order_by("-quarter__year", "-quarter__number"),
+        "notices": recent_notices,
+        "window": points.open_window(),
+    }
+    response = render(request, "volunteers/me.html", context)
+    notices.mark_read(volunteer, recent_notices)
+    return response
+
+
+@require_POST
+@login_required
+def claims(request):
+    volunteer = volunteer_of(request.user)
+    if volunteer is None or volunteer.status == Volunteer.Status.SUSPENDED:
+        return render(request, "volunteers/not_approved.html", {"volunteer": volunteer}, status=403)
+    form = ClaimsForm(request.POST)
+    if form.is_valid():
+        membership.set_claims(volunteer, form.cleaned_data["items"])
+        messages.success(request, _("Your claimed service items are saved."))
+    else:
+        messages.error(request, _("Some of those items are no longer on the list; nothing was changed."))
+    return redirect(reverse("volunteers:me") + "#claims")
+
+
+@approved_volunteer_required
+def redeem(request):
+    volunteer = request.volunteer
+    if request.method == "POST":
+        form = RedeemForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("That form was incomplete; nothing was redeemed. Please try again."))
+            return redirect("volunteers:redeem")
+        item = RewardItem.objects.filter(pk=form.cleaned_data["item"]).first()
+        if item is None:
+            messages.error(request, _("That reward is no longer on the list; nothing was redeemed."))
+            return redirect("volunteers:redeem")
+        try:
+            redemption = points.redeem(volunteer, item, token=form.cleaned_data["token"])
+        except points.AlreadyDone as error:
+            messages.info(request, str(error))
+        except points.PointsError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("You redeemed “%(item)s” for %(points)d points. Collect it from your community.")
+                % {"item": redemption.item.name, "points": redemption.points},
+            )
+        return redirect("volunteers:redeem")
+    window = points.open_window()
+    context = {
+        "volunteer": volunteer,
+        "balance": points.balance(volunteer),
+        "window": window,
+        "next_window": None if window else points.next_window(),
+        "items": RewardItem.objects.filter(active=True),
+        "token": uuid.uuid4(),
+        "redemptions": volunteer.redemptions.select_related("item")[:20],
+    }
+    return render(request, "volunteers/redeem.html", context)
+
+
+@approved_volunteer_required
+def my_card(request):
+    return render(request, "volunteers/cards.html", {"cards": [card.card_for(request, request.volunteer)]})
+
+
+def card_check(request, token):
+    """Public: is this points card genuine? Shortened name and community only."""
+    volunteer = Volunteer.objects.select_related("community").filter(card_token=token).first()
+    status = 200 if volunteer is not None else 404
+    return render(request, "volunteers/card_check.html", {"volunteer": volunteer}, status=status)
+
+
+def points_board(request):
+    """Public: the closed quarters' tallies per community (一季度一统计, 公示)."""
+    quarters = publication.closed_quarters()
+    quarter = publication.pick_quarter(quarters, request.GET.get("quarter"))
+    community = None
+    if request.GET.get("community", "").isdigit():
+        community = Organization.objects.areas().filter(pk=request.GET["community"]).first()
+    context = {
+        "quarters": quarters,
+        "quarter": quarter,
+        "community": community,
+        "communities": Organization.objects.areas().order_by("name"),
+        "groups": publication.tallies_by_community(quarter, community) if quarter else [],
+    }
+    return render(request, "volunteers/points.html", context)
+
+
+def card_page_for_staff(request, volunteers):
+    """Several cards in one printable page (the admin's "print cards" action)."""
+    return render(request, "volunteers/cards.html", {"cards": [card.card_for(request, v) for v in volunteers]})
+
+
+def points_sheet(request, quarter, community):
+    """Public: the A4 sheet a station pins to the wall (公示) for one community and quarter."""
+    try:
+        year, number = points.parse_quarter(quarter)
+    except points.PointsError:
+        raise Http404 from None
+    closed = publication.closed_quarters().filter(year=year, number=number).first()
+    if closed is None:
+        raise Http404
+    org = get_object_or_404(Organization.objects.areas(), pk=community)
+    groups = publication.tallies_by_community(closed, org)
+    first, last = points.quarter_bounds(year, number)
+    context = {
+        "quarter": closed,
+        "community": org,
+        "rows": groups[0][1] if groups else [],
+        "first": first,
+        "last": last,
+        "sections": counters.sheet_sections(request, org, first, last),
+    }
+    return render(request, "volunteers/points_sheet.html", context)
