@@ -1,6 +1,7 @@
 """A report's moves pay its reporter through the one points ledger."""
 
 import pytest
+from django.urls import reverse
 
 from issues import workflow
 from issues.tests.conftest import processed_photo
@@ -72,3 +73,19 @@ def test_points_follow_the_item_the_coordinators_set(make_report, volunteer, coo
     feedback.save()
     make_report("dispatched", by_coordinator=coordinator)
     assert points.balance(volunteer) == 10
+
+
+def test_a_coordinator_takes_back_the_points_of_a_false_report_in_the_admin(
+    client, make_report, volunteer, coordinator, feedback
+):
+    report = make_report("dispatched", by_coordinator=coordinator)
+    client.force_login(coordinator)
+    changelist = reverse("admin:issues_report_changelist")
+    asked = client.post(changelist, {"action": "reverse_points_selected", "_selected_action": [report.pk]})
+    assert 'name="reason"' in asked.content.decode() and points.balance(volunteer) == 5
+    client.post(
+        changelist,
+        {"action": "reverse_points_selected", "_selected_action": [report.pk], "reason": "现场核实不存在"},
+    )
+    assert points.balance(volunteer) == 0
+    assert PointsEntry.objects.get(kind="reversal").reason == "现场核实不存在"

@@ -1,0 +1,165 @@
+"""The coordinators' desk: the ledger, activities, quarters, rewards and redemptions in the admin."""
+
+import datetime
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from beefeed.tests.images import exif_with_gps_and_orientation, jpeg_bytes
+from conftest import make_volunteer
+from volunteers import points
+from volunteers.models import Activity, PointsEntry, Quarter, Redemption, RewardItem
+from volunteers.tests.conftest import credit
+
+pytestmark = pytest.mark.django_db
+
+
+def changelist(model):
+    return reverse(f"admin:volunteers_{model}_changelist")
+
+
+def test_the_ledger_cannot_be_edited_or_deleted_in_the_admin(client, coordinator, volunteer):
+    entry = credit(volunteer, 5, by=coordinator)
+    client.force_login(coordinator)
+    change = reverse("admin:volunteers_pointsentry_change", args=[entry.pk])
+    page = client.get(change).content.decode()
+    assert 'name="_save"' not in page
+    client.post(change, {"volunteer": volunteer.pk, "points": 500, "reason": "x"})
+    assert client.get(reverse("admin:volunteers_pointsentry_delete", args=[entry.pk])).status_code == 403
+    assert PointsEntry.objects.get().points == 5
+
+
+def test_a_coordinator_adjusts_points_with_a_reason(client, coordinator, volunteer):
+    client.force_login(coordinator)
+    add = reverse("admin:volunteers_pointsentry_add")
+    refused = client.post(add, {"volunteer": volunteer.pk, "points": 10, "hours": "", "reason": ""})
+    assert refused.status_code == 200 and not PointsEntry.objects.exists()
+    client.post(add, {"volunteer": volunteer.pk, "points": 10, "hours": "", "reason": "补记6月巡逻"})
+    entry = PointsEntry.objects.get()
+    assert (entry.kind, entry.points, entry.reason, entry.created_by) == ("adjustment", 10, "补记6月巡逻", coordinator)
+
+
+def test_a_coordinator_reverses_entries_with_a_reason(client, coordinator, volunteer):
+    entry = credit(volunteer, 5, by=coordinator)
+    client.force_login(coordinator)
+    asked = client.post(changelist("pointsentry"), {"action": "reverse_selected", "_selected_action": [entry.pk]})
+    assert 'name="reason"' in asked.content.decode()
+    assert points.balance(volunteer) == 5
+    client.post(
+        changelist("pointsentry"),
+        {"action": "reverse_selected", "_selected_action": [entry.pk], "reason": "重复记账"},
+    )
+    assert points.balance(volunteer) == 0
+    assert PointsEntry.objects.get(kind="reversal").reason == "重复记账"
+
+
+def test_a_handler_sees_only_their_communitys_volunteers_and_cannot_adjust(
+    client, handler_a, volunteer, community_b, coordinator
+):
+    stranger = make_volunteer("13700000222", community_b, name="外社区")
+    credit(stranger, 5, by=coordinator)
+    client.force_login(handler_a)
+    listing = client.get(changelist("volunteer")).content.decode()
+    assert volunteer.name in listing and "外社区" not in listing
+    assert "外社区" not in client.get(changelist("pointsentry")).content.decode()
+    assert client.get(reverse("admin:volunteers_pointsentry_add")).status_code == 403
+
+
+def test_recording_an_activity_pays_its_participants(client, coordinator, volunteer, patrol, community_a):
+    other = make_volunteer("13700000333", community_a, name="李巡逻")
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("admin:volunteers_activity_add"),
+        {
+            "title": "周末夜间巡逻",
+            "item": patrol.pk,
+            "date": timezone.localdate().isoformat(),
+            "hours": "2.0",
+            "participants": [volunteer.pk, other.pk],
+        },
+    )
+    assert response.status_code == 302
+    assert points.balance(volunteer) == points.balance(other) == 4
+    assert points.hours(other) == Decimal("2.0")
+
+
+def test_an_activity_in_a_closed_quarter_is_refused(client, coordinator, volunteer, patrol):
+    first_of_this = points.quarter_bounds(*points.quarter_of(timezone.localdate()))[0]
+    last_day = first_of_this - datetime.timedelta(days=1)
+    points.close_quarter(*points.quarter_of(last_day), by=coordinator)
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("admin:volunteers_activity_add"),
+        {
+            "title": "补登巡逻",
+            "item": patrol.pk,
+            "date": last_day.isoformat(),
+            "hours": "2.0",
+            "participants": [volunteer.pk],
+        },
+    )
+    assert response.status_code == 200
+    assert "已结账" in response.content.decode()
+    assert not Activity.objects.exists() and points.balance(volunteer) == 0
+
+
+def test_closing_a_quarter_in_the_admin(client, coordinator, volunteer, patrol):
+    first_of_this = points.quarter_bounds(*points.quarter_of(timezone.localdate()))[0]
+    year, number = points.quarter_of(first_of_this - datetime.timedelta(days=1))
+    client.force_login(coordinator)
+    add = reverse("admin:volunteers_quarter_add")
+    assert client.post(add, {"year": year, "number": number}).status_code == 302
+    assert Quarter.objects.get().closed_by == coordinator
+    again = client.post(add, {"year": year, "number": number})
+    assert again.status_code == 200 and "已经结账" in again.content.decode()
+    this_year, this_number = points.quarter_of(timezone.localdate())
+    early = client.post(add, {"year": this_year, "number": this_number})
+    assert early.status_code == 200 and "尚未结束" in early.content.decode()
+    assert Quarter.objects.count() == 1
+
+
+def test_handing_over_and_cancelling_redemptions(client, coordinator, volunteer, window, kettle):
+    credit(volunteer, 60, by=coordinator)
+    first = points.redeem(volunteer, kettle, token=uuid.uuid4())
+    second = points.redeem(volunteer, kettle, token=uuid.uuid4())
+    client.force_login(coordinator)
+    client.post(changelist("redemption"), {"action": "hand_over_selected", "_selected_action": [first.pk]})
+    client.post(
+        changelist("redemption"),
+        {"action": "cancel_selected", "_selected_action": [first.pk, second.pk], "reason": "库存调整"},
+    )
+    first.refresh_from_db()
+    second.refresh_from_db()
+    kettle.refresh_from_db()
+    assert (first.status, second.status) == ("handed_over", "cancelled")
+    assert kettle.stock == 2 and points.balance(volunteer) == 30
+    assert Redemption.objects.count() == 2
+
+
+def test_a_reward_picture_loses_its_metadata(client, coordinator):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(coordinator)
+    picture = SimpleUploadedFile("helmet.jpg", jpeg_bytes(exif=exif_with_gps_and_orientation(6)), "image/jpeg")
+    response = client.post(
+        reverse("admin:volunteers_rewarditem_add"),
+        {
+            "name": "头盔",
+            "description": "",
+            "points": 120,
+            "stock": 10,
+            "picture": picture,
+            "active": "on",
+            "position": 0,
+        },
+    )
+    assert response.status_code == 302
+    stored = RewardItem.objects.get().picture
+    from PIL import Image
+
+    with Image.open(stored.path) as image:
+        assert not image.getexif()
+        assert image.size == (600, 800)  # turned upright
