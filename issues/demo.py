@@ -144,7 +144,7 @@ def _reports(orgs):
         elif outcome in ("dispatched", "in_progress", "returned", "resolved"):
             age = timedelta(days=rng.uniform(1, 9))
         else:
-            age = timedelta(days=rng.uniform(3, 60))
+            age = timedelta(days=rng.uniform(3, 150))  # published ones reach back into closed quarters
         created = now - age
         reporter = volunteers[0] if i < 6 else rng.choice(volunteers)
         lat = (community.latitude or 30.27) + rng.uniform(-0.004, 0.004)

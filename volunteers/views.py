@@ -115,12 +115,17 @@ def redeem(request):
             )
         return redirect("volunteers:redeem")
     window = points.open_window()
+    balance = points.balance(volunteer)
+    items = list(RewardItem.objects.filter(active=True))
+    for item in items:
+        item.missing = max(0, item.points - balance)
     context = {
         "volunteer": volunteer,
-        "balance": points.balance(volunteer),
+        "balance": balance,
         "window": window,
         "next_window": None if window else points.next_window(),
-        "items": RewardItem.objects.filter(active=True),
+        "items": items,
+        "chosen": request.GET.get("item", ""),
         "token": uuid.uuid4(),
         "redemptions": volunteer.redemptions.select_related("item")[:20],
     }

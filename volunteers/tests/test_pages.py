@@ -184,7 +184,7 @@ class TestRedeemPage:
     def test_a_volunteer_redeems_in_the_window(self, client, volunteer, coordinator, window, kettle):
         credit(volunteer, 40, by=coordinator)
         client.force_login(volunteer.user)
-        page = client.get(reverse("volunteers:redeem")).content.decode()
+        page = client.get(reverse("volunteers:redeem") + f"?item={kettle.pk}").content.decode()
         token = re.search(r'name="token" value="([0-9a-f-]+)"', page).group(1)
         response = client.post(reverse("volunteers:redeem"), {"item": kettle.pk, "token": token}, follow=True)
         assert "电热水壶" in response.content.decode()
