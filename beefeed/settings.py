@@ -116,11 +116,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 
 # --- Rate limits (beefeed.ratelimit; counted in the cache) ----------------------
-# Failed sign-ins per account and per address within the window; joins per address per hour.
+# Failed sign-ins per account and per address within the window; join-form posts per address per hour.
 LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=5)
 LOGIN_FAILURES_PER_IP = env.int("LOGIN_FAILURES_PER_IP", default=20)
 LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)
-JOINS_PER_IP_PER_HOUR = env.int("JOINS_PER_IP_PER_HOUR", default=5)
+JOINS_PER_IP_PER_HOUR = env.int("JOINS_PER_IP_PER_HOUR", default=20)
 
 # --- Points (volunteers.points) --------------------------------------------------
 # Whether unspent points lapse when the fourth quarter is closed (default: they carry over).
