@@ -14,7 +14,7 @@ from beefeed.roles import COORDINATORS
 from browser_tests.conftest import ARTIFACTS, DESK, PHONE, open_page
 from conftest import PASSWORD, make_staff
 from volunteers import points
-from volunteers.models import RedemptionWindow, RewardItem, Volunteer
+from volunteers.models import RedemptionWindow, RewardItem, ServiceItem, Volunteer
 
 A6_POINTS = (297.6, 419.5)  # 105 × 148 mm
 
@@ -102,3 +102,27 @@ def test_join_approve_redeem_and_print_the_card(browser, live_server, district):
     for page in (rider, desk, card, public):
         assert page.problems.errors == []
         page.context.close()
+
+
+def test_the_publication_sheet_prints_on_a4(browser, live_server, district):
+    longxi, coordinator = district
+    from conftest import make_volunteer
+
+    rider = make_volunteer("13912345678", longxi)
+    first_of_this = points.quarter_bounds(*points.quarter_of(timezone.localdate()))[0]
+    year, number = points.quarter_of(first_of_this - datetime.timedelta(days=1))
+    patrol = ServiceItem.objects.get(code="patrol")
+    on = points.quarter_bounds(year, number)[0] + datetime.timedelta(days=3)
+    points.award(rider, item=patrol, source="activity:1", rule="activity", points=12, hours=6, by=coordinator, on=on)
+    quarter = points.close_quarter(year, number, by=coordinator)
+
+    page = open_page(browser, live_server, DESK)
+    page.goto(f"{live_server.url}/points/")
+    page.get_by_role("link", name="打印公示单").click()
+    assert f"龙西社区小蜜蜂志愿者 {quarter.key} 积分公示" in page.content()
+    pdf = page.pdf(prefer_css_page_size=True)
+    boxes = [(float(w), float(h)) for w, h in re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)]
+    assert boxes and all(abs(w - 595.3) < 2 and abs(h - 841.9) < 2 for w, h in boxes)
+    page.screenshot(path=str(ARTIFACTS / "publication-sheet-desk.png"), full_page=True)
+    assert page.problems.errors == []
+    page.context.close()

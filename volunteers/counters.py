@@ -2,12 +2,13 @@
 
 `volunteers` does not know about reports (the dependency runs the other way:
 issues ← volunteers). The reports app registers, when it starts, a counter
-(reports made and solved per volunteer) and a section of the printed sheet
-(the quarter's reports from the community and how each was resolved).
+(reports made and solved per volunteer), a section of the printed sheet (the
+quarter's reports from the community and how each was resolved) and one of
+the volunteer's own page (their latest reports).
 """
 
 _counters = []
-_sheet_sections = []
+_sections = {"sheet": [], "me": []}
 
 
 def register(counter):
@@ -25,12 +26,16 @@ def collect(first_day, last_day):
     return figures
 
 
-def register_sheet_section(section):
-    """`section(request, community, first_day, last_day)` → HTML for the publication sheet."""
-    if section not in _sheet_sections:
-        _sheet_sections.append(section)
+def register_section(page, section):
+    """Add a part to one of our pages; it returns HTML.
+
+    - "sheet": `section(request, community=, first_day=, last_day=)`, on the quarterly publication sheet;
+    - "me": `section(request, volunteer=)`, on the volunteer's own page.
+    """
+    if section not in _sections[page]:
+        _sections[page].append(section)
     return section
 
 
-def sheet_sections(request, community, first_day, last_day):
-    return [section(request, community, first_day, last_day) for section in _sheet_sections]
+def sections(page, request, **context):
+    return [section(request, **context) for section in _sections[page]]

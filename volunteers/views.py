@@ -68,6 +68,7 @@ def me(request):
         "tallies": volunteer.tallies.select_related("quarter").order_by("-quarter__year", "-quarter__number"),
         "notices": recent_notices,
         "window": points.open_window(),
+        "sections": counters.sections("me", request, volunteer=volunteer),
     }
     response = render(request, "volunteers/me.html", context)
     notices.mark_read(volunteer, recent_notices)
@@ -184,6 +185,6 @@ def points_sheet(request, quarter, community):
         "rows": groups[0][1] if groups else [],
         "first": first,
         "last": last,
-        "sections": counters.sheet_sections(request, org, first, last),
+        "sections": counters.sections("sheet", request, community=org, first_day=first, last_day=last),
     }
     return render(request, "volunteers/points_sheet.html", context)

@@ -89,3 +89,13 @@ def test_a_coordinator_takes_back_the_points_of_a_false_report_in_the_admin(
     )
     assert points.balance(volunteer) == 0
     assert PointsEntry.objects.get(kind="reversal").reason == "现场核实不存在"
+
+
+def test_the_volunteers_page_shows_the_latest_reports_and_what_they_earned(
+    client, make_report, volunteer, coordinator, feedback
+):
+    report = make_report("dispatched", by_coordinator=coordinator)
+    client.force_login(volunteer.user)
+    body = client.get(reverse("volunteers:me")).content.decode()
+    assert report.reference in body and "已派单" in body
+    assert 'id="balance">5<' in body

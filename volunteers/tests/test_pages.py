@@ -293,3 +293,22 @@ def test_the_user_behind_a_volunteer_is_not_a_staff_member(client, community_a):
     user = User.objects.get(phone="13812345678")
     assert not user.is_staff and not user.is_superuser
     assert PointsEntry.objects.count() == 0
+
+
+def test_the_demo_districts_published_points_carry_no_phone_or_full_name(client, demo):
+    from beefeed.models import Organization
+    from volunteers.models import Quarter
+
+    names = set(Volunteer.objects.values_list("name", flat=True))
+    urls = [reverse("volunteers:points")]
+    for quarter in Quarter.objects.all():
+        urls.append(reverse("volunteers:points") + f"?quarter={quarter.key}")
+        urls += [reverse("volunteers:points_sheet", args=[quarter.key, org.pk]) for org in Organization.objects.areas()]
+    urls += [reverse("volunteers:card_check", args=[v.card_token]) for v in Volunteer.objects.all()[:5]]
+    assert len(urls) > 10
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = re.sub(r"/media/[0-9A-Za-z_./-]+", "", response.content.decode())
+        assert not PHONE_RUN.search(html), url
+        assert not [name for name in names if name in html], url
