@@ -9,6 +9,8 @@ Production values are documented in `.env.example` and the README.
 from pathlib import Path
 
 import environ
+import xstatic.pkg.leaflet
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +49,7 @@ INSTALLED_APPS = [
     "beefeed",
     "stations",
     "volunteers",
+    "csp",
     "issues",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -70,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "beefeed.urls"
@@ -122,6 +126,36 @@ LOGIN_FAILURES_PER_IP = env.int("LOGIN_FAILURES_PER_IP", default=20)
 LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)
 JOINS_PER_IP_PER_HOUR = env.int("JOINS_PER_IP_PER_HOUR", default=20)
 
+# --- Station map tiles (stations.tiles) ------------------------------------------
+# "osm" (OpenStreetMap, the default) or "tianditu" (天地图, needs TIANDITU_KEY).
+MAP_TILES = env.str("MAP_TILES", default="osm")
+TIANDITU_KEY = env.str("TIANDITU_KEY", default="")
+if MAP_TILES == "tianditu":
+    if not TIANDITU_KEY:
+        raise ImproperlyConfigured("MAP_TILES=tianditu needs TIANDITU_KEY (a 天地图 browser key).")
+    MAP_TILE_HOSTS = [f"https://t{n}.tianditu.gov.cn" for n in range(8)]
+elif MAP_TILES == "osm":
+    MAP_TILE_HOSTS = ["https://tile.openstreetmap.org"]
+else:
+    raise ImproperlyConfigured(f"MAP_TILES must be osm or tianditu, not {MAP_TILES!r}.")
+
+# --- Content-Security-Policy (django-csp) ---------------------------------------
+# Scripts only from our own origin (no inline script); images also from the one tile host configured.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", *MAP_TILE_HOSTS],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # --- Points (volunteers.points) --------------------------------------------------
 # Whether unspent points lapse when the fourth quarter is closed (default: they carry over).
 POINTS_LAPSE_AT_YEAR_END = env.bool("POINTS_LAPSE_AT_YEAR_END", default=False)
@@ -145,7 +179,8 @@ USE_TZ = True
 # --- Static and media -----------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Leaflet is served from its XStatic package at /static/leaflet/ (never copied into the repository).
+STATICFILES_DIRS = [BASE_DIR / "static", ("leaflet", xstatic.pkg.leaflet.BASE_DIR)]
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 STORAGES = {

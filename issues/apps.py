@@ -7,10 +7,14 @@ class IssuesConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from issues.publication import my_latest_reports, sheet_section
+        from issues import publication
         from issues.queries import reports_per_volunteer
+        from stations import hooks
         from volunteers import counters
 
         counters.register(reports_per_volunteer)
-        counters.register_section("sheet", sheet_section)
-        counters.register_section("me", my_latest_reports)
+        counters.register_section("sheet", publication.sheet_section)
+        counters.register_section("me", publication.my_latest_reports)
+        hooks.register("report_url", publication.report_here_url)
+        hooks.register("checkin_refusal", publication.checkin_refusal)
+        hooks.register_section(publication.station_points)

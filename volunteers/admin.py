@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from beefeed import photos
+from beefeed.admin_tools import ProcessedImageField, community_scoped
 from volunteers import membership, points, views
 from volunteers.models import (
     Activity,
@@ -54,31 +54,6 @@ def ask_then(modeladmin, request, queryset, *, action, title, submit_label, desc
         "submit_label": submit_label,
     }
     return render(request, "admin/action_form.html", context)
-
-
-class ProcessedImageField(forms.ImageField):
-    """An uploaded picture goes through beefeed.photos: upright, no metadata, bounded size."""
-
-    def clean(self, data, initial=None):
-        value = super().clean(data, initial)
-        if value and value is not initial and hasattr(value, "read"):
-            value.seek(0)
-            try:
-                processed = photos.process(value)
-            except photos.PhotoError as error:
-                raise forms.ValidationError(str(error)) from None
-            return processed.files()[0]
-        return value
-
-
-def community_scoped(request, queryset, field):
-    """Coordinators see everything; a handler sees only their own community's people."""
-    user = request.user
-    if user.is_superuser or user.is_coordinator:
-        return queryset
-    if user.is_handler and user.organization_id:
-        return queryset.filter(**{field: user.organization_id})
-    return queryset.none()
 
 
 class LedgerInline(admin.TabularInline):

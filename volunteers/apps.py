@@ -9,6 +9,7 @@ class VolunteersConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from volunteers.service_items import seed_after_migrate
+        from beefeed.reference import seed_after_migrate
+        from volunteers.service_items import seed
 
-        post_migrate.connect(seed_after_migrate, sender=self)
+        post_migrate.connect(seed_after_migrate("volunteers", "ServiceItem", seed), sender=self, weak=False)

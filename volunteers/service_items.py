@@ -45,13 +45,3 @@ def seed(ServiceItem):
                 "position": position,
             },
         )
-
-
-def seed_after_migrate(sender=None, apps=None, **kwargs):
-    from django.apps import apps as global_apps
-
-    try:
-        model = (apps or global_apps).get_model("volunteers", "ServiceItem")
-    except LookupError:  # migrating backwards, before the model existed
-        return
-    seed(model)

@@ -1,0 +1,30 @@
+"""Pieces every app's admin uses: scoping to one's community, and pictures that pass through beefeed.photos."""
+
+from django import forms
+
+from beefeed import photos
+
+
+class ProcessedImageField(forms.ImageField):
+    """An uploaded picture goes through beefeed.photos: upright, no metadata, bounded size."""
+
+    def clean(self, data, initial=None):
+        value = super().clean(data, initial)
+        if value and value is not initial and hasattr(value, "read"):
+            value.seek(0)
+            try:
+                processed = photos.process(value)
+            except photos.PhotoError as error:
+                raise forms.ValidationError(str(error)) from None
+            return processed.files()[0]
+        return value
+
+
+def community_scoped(request, queryset, field):
+    """Coordinators see everything; a handler sees only what belongs to their own community."""
+    user = request.user
+    if user.is_superuser or user.is_coordinator:
+        return queryset
+    if user.is_handler and user.organization_id:
+        return queryset.filter(**{field: user.organization_id})
+    return queryset.none()

@@ -1,0 +1,99 @@
+// The station map: Leaflet markers from /stations.geojson over the configured tiles,
+// and the "nearest first" button. Without JavaScript or tiles the list under it is the page.
+(function () {
+  "use strict";
+
+  var nearest = document.getElementById("nearest");
+  var status = document.getElementById("nearest-status");
+  if (nearest && "geolocation" in navigator) {
+    nearest.hidden = false;
+    nearest.addEventListener("click", function () {
+      status.textContent = nearest.dataset.locating || "…";
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        var params = new URLSearchParams(window.location.search);
+        params.set("lat", pos.coords.latitude.toFixed(6));
+        params.set("lng", pos.coords.longitude.toFixed(6));
+        window.location.search = params.toString();
+      }, function () {
+        status.textContent = nearest.dataset.denied || "";
+      }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+    });
+  }
+
+  var box = document.getElementById("map");
+  if (!box || typeof L === "undefined") { return; }
+  var tiles = JSON.parse(document.getElementById("map-tiles").textContent);
+  var note = document.getElementById("map-note");
+  box.hidden = false;
+
+  var map = L.map(box, { scrollWheelZoom: false }).setView([30.272, 118.142], 14);
+  var failures = 0;
+  tiles.layers.forEach(function (layer, index) {
+    var options = { maxZoom: tiles.max_zoom, attribution: index === 0 ? tiles.attribution : "" };
+    if (layer.subdomains) { options.subdomains = layer.subdomains; }
+    L.tileLayer(layer.url, options).on("tileerror", function () {
+      failures += 1;
+      if (failures === 4 && note) { note.hidden = false; }
+    }).addTo(map);
+  });
+
+  var here = null;
+  if (box.dataset.lat) {
+    here = [parseFloat(box.dataset.lat), parseFloat(box.dataset.lng)];
+    L.circleMarker(here, { radius: 7, color: "#1a5fb4", fillColor: "#1a5fb4", fillOpacity: 0.9 })
+      .addTo(map).bindTooltip(box.dataset.youAreHere || "");
+  }
+  var shown = {};
+  (box.dataset.ids || "").split(",").forEach(function (id) { if (id) { shown[id] = true; } });
+
+  function text(tag, value, className) {
+    var el = document.createElement(tag);
+    el.textContent = value;
+    if (className) { el.className = className; }
+    return el;
+  }
+
+  function link(href, label, className) {
+    var a = text("a", label, className);
+    a.href = href;
+    a.rel = "noopener";
+    return a;
+  }
+
+  function popup(p) {
+    var root = document.createElement("div");
+    root.className = "station-popup";
+    root.appendChild(text("strong", p.name));
+    root.appendChild(text("p", p.open_now ? box.dataset.openNow : box.dataset.closedNow, p.open_now ? "tag tag-ok" : "tag"));
+    root.appendChild(text("p", p.hours, "hint"));
+    root.appendChild(text("p", p.amenities.map(function (a) { return a.name; }).join(" · ")));
+    var nav = document.createElement("p");
+    nav.className = "nav-buttons";
+    nav.appendChild(link(p.amap_url, box.dataset.navAmap, "btn btn-primary"));
+    nav.appendChild(link(p.baidu_url, box.dataset.navBaidu, "btn"));
+    root.appendChild(nav);
+    root.appendChild(link(p.url, box.dataset.details));
+    return root;
+  }
+
+  fetch(box.dataset.geojson, { credentials: "same-origin" })
+    .then(function (response) { return response.json(); })
+    .then(function (data) {
+      var bounds = [];
+      data.features.forEach(function (feature) {
+        if (!shown[String(feature.id)]) { return; }
+        var ll = [feature.geometry.coordinates[1], feature.geometry.coordinates[0]];
+        var open = feature.properties.open_now;
+        var marker = L.circleMarker(ll, {
+          radius: 9, weight: 2, color: "#1c1c1f", fillColor: open ? "#f5b400" : "#9a9aa2", fillOpacity: 0.95
+        }).bindPopup(popup(feature.properties)).addTo(map);
+        marker.stationId = feature.id;
+        marker.on("click", function () { box.dataset.opened = String(feature.id); });
+        bounds.push(ll);
+      });
+      if (here) { bounds.push(here); }
+      if (bounds.length) { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 16 }); }
+      box.dataset.ready = "1";
+    })
+    .catch(function () { if (note) { note.hidden = false; } });
+})();

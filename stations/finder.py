@@ -1,0 +1,144 @@
+"""Finding stations for a courier: filters, nearest first, the navigation hand-off.
+
+The one home of the map's rules, used by the page, the no-JavaScript list and
+the GeoJSON alike.
+"""
+
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlencode
+
+from django.db.models import Prefetch
+
+from beefeed.geo import distance_m
+from stations import hours
+from stations.models import Amenity, OpeningSpan, Station
+
+SEARCH_RADII_M = (3_000, 15_000, 60_000)  # widen the box until enough stations are inside
+NEAREST_LIMIT = 50
+
+
+@dataclass
+class Found:
+    station: object
+    spans: list
+    open_now: bool
+    distance_m: float | None = None
+    amenity_codes: list = field(default_factory=list)
+
+    @property
+    def hours_text(self):
+        return hours.describe(self.station, self.spans)
+
+    @property
+    def distance_text(self):
+        return format_distance(self.distance_m)
+
+    @property
+    def amap_url(self):
+        return amap_url(self.station)
+
+    @property
+    def baidu_url(self):
+        return baidu_url(self.station)
+
+
+def parse_position(lat, lng):
+    """(lat, lng) as floats if both are sensible WGS-84 numbers, else None."""
+    try:
+        lat, lng = float(lat), float(lng)
+    except (TypeError, ValueError):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180) or lat != lat or lng != lng:
+        return None
+    return lat, lng
+
+
+def _plain(amenities):
+    return Station.objects.open().with_amenities(amenities)
+
+
+def _base(amenities):
+    return (
+        _plain(amenities)
+        .select_related("community")
+        .prefetch_related(
+            Prefetch("spans", queryset=OpeningSpan.objects.order_by("weekday", "opens")),
+            Prefetch("amenities", queryset=Amenity.objects.order_by("position", "pk")),
+        )
+    )
+
+
+def find(*, amenities=(), open_now=False, position=None, at=None, limit=None):
+    """Open stations with every amenity asked for; nearest first when a position is given."""
+    known = set(Amenity.objects.values_list("code", flat=True))
+    amenities = [code for code in dict.fromkeys(amenities) if code in known]
+    if position is not None:
+        ranked = _nearest(_plain(amenities), position, limit or NEAREST_LIMIT)
+        by_pk = {s.pk: s for s in _base(amenities).filter(pk__in=[pk for pk, _d in ranked])}
+        stations = [(by_pk[pk], d) for pk, d in ranked if pk in by_pk]
+    else:
+        stations = [(s, None) for s in _base(amenities).order_by("name")]
+    results = []
+    for station, distance in stations:
+        spans = list(station.spans.all())
+        found = Found(
+            station=station,
+            spans=spans,
+            open_now=hours.is_open(station, spans, at),
+            distance_m=distance,
+            amenity_codes=[a.code for a in station.amenities.all()],
+        )
+        if open_now and not found.open_now:
+            continue
+        results.append(found)
+    return results
+
+
+def _nearest(queryset, position, limit):
+    """[(pk, metres)] of the `limit` nearest, looking in a growing box first (an indexed range scan)."""
+    lat, lng = position
+    for radius in SEARCH_RADII_M:
+        candidates = list(queryset.within(lat, lng, radius).values_list("pk", "latitude", "longitude"))
+        if len(candidates) >= limit:
+            break
+    else:
+        candidates = list(queryset.values_list("pk", "latitude", "longitude"))
+    ranked = sorted((distance_m(lat, lng, s_lat, s_lng), pk) for pk, s_lat, s_lng in candidates)
+    if len(candidates) >= limit and ranked[limit - 1][0] > radius:
+        # The box's corners reach further than its sides: the true nearest may lie just outside.
+        candidates = list(queryset.within(lat, lng, ranked[limit - 1][0]).values_list("pk", "latitude", "longitude"))
+        ranked = sorted((distance_m(lat, lng, s_lat, s_lng), pk) for pk, s_lat, s_lng in candidates)
+    return [(pk, d) for d, pk in ranked[:limit]]
+
+
+def format_distance(metres):
+    if metres is None:
+        return ""
+    if metres < 1000:
+        return f"{round(metres / 10) * 10:.0f} m"
+    return f"{metres / 1000:.1f} km"
+
+
+def amap_url(station):
+    """Amap's navigation hand-off; it takes WGS-84 itself (coordinate=wgs84), opens the app when present."""
+    to = f"{station.longitude:.6f},{station.latitude:.6f},{station.name}"
+    return "https://uri.amap.com/navigation?" + urlencode(
+        {"to": to, "mode": "walk", "coordinate": "wgs84", "callnative": "1"}, quote_via=quote, safe=","
+    )
+
+
+def baidu_url(station):
+    """Baidu Maps' direction hand-off, told the point is WGS-84 (coord_type=wgs84)."""
+    destination = f"latlng:{station.latitude:.6f},{station.longitude:.6f}|name:{station.name}"
+    return "https://api.map.baidu.com/direction?" + urlencode(
+        {
+            "destination": destination,
+            "mode": "walking",
+            "coord_type": "wgs84",
+            "region": station.community.name if station.community_id else "",
+            "output": "html",
+            "src": "webapp.beefeed.stations",
+        },
+        quote_via=quote,
+        safe=",:|",
+    )

@@ -1,0 +1,165 @@
+import datetime
+import hashlib
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Max, Prefetch, Sum
+from django.db.models.functions import TruncMonth
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+
+from beefeed.qr import qr_svg
+from stations import finder, hooks, hours, tiles
+from stations.models import Amenity, OpeningSpan, Station, Visit
+
+CHECKIN_INTERVAL = datetime.timedelta(hours=1)
+
+
+def station_map(request):
+    """The map and, under it (or instead of it, without JavaScript or tiles), the sorted list."""
+    position = finder.parse_position(request.GET.get("lat"), request.GET.get("lng"))
+    chosen = [code[:30] for code in request.GET.getlist("amenity")[:20]]
+    open_now = request.GET.get("open") == "1"
+    found = finder.find(amenities=chosen, open_now=open_now, position=position)
+    context = {
+        "found": found,
+        "amenities": Amenity.objects.all(),
+        "chosen": chosen,
+        "open_now": open_now,
+        "position": position,
+        "tiles": tiles.config(),
+    }
+    return render(request, "stations/map.html", context)
+
+
+def _feature(request, item):
+    station = item.station
+    return {
+        "type": "Feature",
+        "id": station.pk,
+        "geometry": {"type": "Point", "coordinates": [round(station.longitude, 6), round(station.latitude, 6)]},
+        "properties": {
+            "name": station.name,
+            "address": station.address,
+            "community": station.community.name,
+            "hours": item.hours_text,
+            "open_now": item.open_now,
+            "all_night": station.all_night,
+            "amenities": [{"code": a.code, "name": a.name} for a in station.amenities.all()],
+            "url": request.build_absolute_uri(reverse("stations:detail", args=[station.pk])),
+            "amap_url": finder.amap_url(station),
+            "baidu_url": finder.baidu_url(station),
+        },
+    }
+
+
+def geojson(request):
+    """RFC 7946 FeatureCollection of the open stations (longitude, latitude), for the map and anyone else."""
+    found = finder.find()
+    body = json.dumps(
+        {"type": "FeatureCollection", "features": [_feature(request, item) for item in found]},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    # "Open now" may change with the clock: the representation is as new as the current minute.
+    newest = Station.objects.aggregate(newest=Max("updated_at"))["newest"]
+    minute = timezone.now().replace(second=0, microsecond=0)
+    last_modified = max(filter(None, [newest, minute])).timestamp()
+    conditional = get_conditional_response(request, etag=etag, last_modified=int(last_modified))
+    if conditional is not None:
+        return conditional
+    response = HttpResponse(body, content_type="application/geo+json; charset=utf-8")
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    response["Access-Control-Allow-Origin"] = "*"
+    patch_cache_control(response, public=True, max_age=60)
+    return response
+
+
+def _station_or_404(pk):
+    return get_object_or_404(
+        Station.objects.exclude(status=Station.Status.PLANNED)
+        .select_related("community")
+        .prefetch_related(
+            Prefetch("spans", queryset=OpeningSpan.objects.order_by("weekday", "opens")), "amenities", "photos"
+        ),
+        pk=pk,
+    )
+
+
+def detail(request, pk):
+    station = _station_or_404(pk)
+    spans = list(station.spans.all())
+    visits = station.visits.all()
+    since = timezone.localdate().replace(day=1) - datetime.timedelta(days=365)
+    per_month = (
+        visits.filter(at__date__gte=since)
+        .annotate(month=TruncMonth("at"))
+        .values("month")
+        .annotate(people=Sum("count"))
+        .order_by("-month")
+    )
+    context = {
+        "station": station,
+        "hours_text": hours.describe(station, spans),
+        "spans": spans,
+        "open_now": hours.is_open(station, spans),
+        "served": visits.aggregate(total=Sum("count"))["total"] or 0,
+        "per_month": per_month,
+        "donations": station.donations.all(),
+        "amap_url": finder.amap_url(station),
+        "baidu_url": finder.baidu_url(station),
+        "report_url": hooks.report_url(station),
+        "sections": hooks.sections(request, station),
+    }
+    return render(request, "stations/detail.html", context)
+
+
+def poster(request, pk):
+    """A printable A4 poster for the station's wall, with its two QR codes."""
+    station = _station_or_404(pk)
+    checkin_url = request.build_absolute_uri(reverse("stations:checkin", args=[station.pk]))
+    report_url = hooks.report_url(station)
+    report_url = request.build_absolute_uri(report_url) if report_url else ""
+    context = {
+        "station": station,
+        "hours_text": hours.describe(station, list(station.spans.all())),
+        "checkin_url": checkin_url,
+        "checkin_qr": qr_svg(checkin_url),
+        "report_url": report_url,
+        "report_qr": qr_svg(report_url) if report_url else "",
+    }
+    return render(request, "stations/poster.html", context)
+
+
+@login_required
+def checkin(request, pk):
+    """A worker scans the station's poster: one visit per person per station per hour."""
+    station = get_object_or_404(Station.objects.open(), pk=pk)
+    refusal = hooks.checkin_refusal(request.user)
+    if refusal:
+        return render(request, "stations/checkin.html", {"station": station, "refusal": refusal}, status=403)
+    if request.method == "POST":
+        service = request.POST.get("service", "")
+        if service not in Visit.Service.values:
+            messages.error(request, _("Choose what you used at the station."))
+            return redirect("stations:checkin", pk=station.pk)
+        with transaction.atomic():
+            Station.objects.select_for_update().filter(pk=station.pk).first()  # one check-in at a time per station
+            now = timezone.now()
+            recent = Visit.objects.filter(station=station, user=request.user, at__gt=now - CHECKIN_INTERVAL)
+            if recent.exists():
+                messages.info(request, _("You already checked in here within the last hour. Thank you!"))
+            else:
+                Visit.objects.create(station=station, user=request.user, service=service, at=now)
+                messages.success(request, _("Checked in at %(name)s. Take a rest!") % {"name": station.name})
+        return redirect("stations:detail", pk=station.pk)
+    return render(request, "stations/checkin.html", {"station": station, "services": Visit.Service.choices})
