@@ -2,6 +2,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q
 
+from beefeed import phones
+
 
 class PhoneOrUsernameBackend(ModelBackend):
     """Volunteers sign in with their mobile number, staff with a user name."""
@@ -11,7 +13,10 @@ class PhoneOrUsernameBackend(ModelBackend):
             return None
         User = get_user_model()
         login = username.strip()
-        user = User.objects.filter(Q(username=login) | Q(phone=login)).first()
+        phone = phones.normalize(login)
+        user = User.objects.filter(
+            Q(username=login) | Q(phone=phone if phones.is_mainland_mobile(phone) else login)
+        ).first()
         if user is None:
             # Spend the same time as a real check, so timing tells nothing.
             User().set_password(password)

@@ -5,12 +5,15 @@ limits hold across gunicorn workers there. A limit is a number of hits per
 window of seconds for one key (an account, an address).
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache
 
 
 def _key(scope, ident):
-    return f"rl:{scope}:{ident}"
+    # Hashed: what people type as a login may hold spaces or anything else a cache key must not.
+    return f"rl:{scope}:" + hashlib.sha256(str(ident).encode()).hexdigest()[:32]
 
 
 def count(scope, ident):
@@ -31,6 +34,14 @@ def hit(scope, ident, *, window):
 
 def exceeded(scope, ident, *, limit):
     return count(scope, ident) >= limit
+
+
+def give_back(scope, ident):
+    """Undo one counted attempt (it turned out fine)."""
+    try:
+        cache.decr(_key(scope, ident))
+    except ValueError:
+        pass
 
 
 def reset(scope, ident):

@@ -21,24 +21,22 @@ class SignInView(auth_views.LoginView):
         return (self.request.POST.get("username") or "").strip().lower()[:150]
 
     def post(self, request, *args, **kwargs):
-        if ratelimit.exceeded(
-            "login-account", self._account(), limit=settings.LOGIN_FAILURES_PER_ACCOUNT
-        ) or ratelimit.exceeded("login-ip", ratelimit.client_ip(request), limit=settings.LOGIN_FAILURES_PER_IP):
-            minutes = max(1, settings.LOGIN_FAILURE_WINDOW // 60)
+        # Count the attempt before checking the password (an atomic increment), so parallel
+        # guesses cannot slip past the limit; a successful sign-in gives its attempt back.
+        window = settings.LOGIN_FAILURE_WINDOW
+        on_account = ratelimit.hit("login-account", self._account(), window=window)
+        on_address = ratelimit.hit("login-ip", ratelimit.client_ip(request), window=window)
+        if on_account > settings.LOGIN_FAILURES_PER_ACCOUNT or on_address > settings.LOGIN_FAILURES_PER_IP:
+            minutes = max(1, window // 60)
             return too_many(
                 request,
                 _("Too many failed sign-ins. Please wait %(minutes)d minutes and try again.") % {"minutes": minutes},
             )
         return super().post(request, *args, **kwargs)
 
-    def form_invalid(self, form):
-        window = settings.LOGIN_FAILURE_WINDOW
-        ratelimit.hit("login-account", self._account(), window=window)
-        ratelimit.hit("login-ip", ratelimit.client_ip(self.request), window=window)
-        return super().form_invalid(form)
-
     def form_valid(self, form):
         ratelimit.reset("login-account", self._account())
+        ratelimit.give_back("login-ip", ratelimit.client_ip(self.request))
         return super().form_valid(form)
 
     def get_default_redirect_url(self):

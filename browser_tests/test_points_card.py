@@ -61,7 +61,7 @@ def test_join_approve_redeem_and_print_the_card(browser, live_server, district):
     desk.locator("input[name=_selected_action]").first.check()
     desk.select_option("select[name=action]", "approve_selected")
     desk.get_by_role("button", name=re.compile("执行|Go")).click()
-    assert "1 名志愿者已审核通过" in desk.content() or Volunteer.objects.get().is_approved
+    desk.get_by_text("已审核通过 1 名志愿者。").wait_for()
     volunteer = Volunteer.objects.get()
     assert volunteer.is_approved
     points.adjust(volunteer, points=100, by=coordinator, reason="第三季度巡逻补记")

@@ -384,7 +384,7 @@ class ReportAdmin(admin.ModelAdmin):
             action="reverse_points_selected",
             title=_("Take back the points of false reports"),
             submit_label=_("Take back the points"),
-            describe=lambda r: f"{r.reference} · {r.category.name} · {r.reporter.short_name}",
+            describe=lambda r: f"{r.reference} · {r.category.name} · {r.reporter.short_name if r.reporter else '—'}",
             apply=lambda r, reason: points.reverse_report(r.reporter, r.pk, by=request.user, reason=reason),
         )
 

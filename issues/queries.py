@@ -87,11 +87,13 @@ def reports_per_volunteer(first_day, last_day):
     """For the quarterly tally: reports each volunteer made, and how many were solved, in the period."""
     start, end = local_day_bounds(first_day, last_day)
     figures = {}
-    made = Report.objects.filter(created_at__gte=start, created_at__lt=end).values("reporter_id")
+    made = Report.objects.filter(created_at__gte=start, created_at__lt=end, reporter__isnull=False).values(
+        "reporter_id"
+    )
     for row in made.annotate(n=Count("pk")):
         figures.setdefault(row["reporter_id"], {"reports": 0, "solved": 0})["reports"] = row["n"]
     solved = Report.objects.filter(
-        resolved_at__gte=start, resolved_at__lt=end, state__in=[State.RESOLVED, State.PUBLISHED]
+        resolved_at__gte=start, resolved_at__lt=end, state__in=[State.RESOLVED, State.PUBLISHED], reporter__isnull=False
     ).values("reporter_id")
     for row in solved.annotate(n=Count("pk")):
         figures.setdefault(row["reporter_id"], {"reports": 0, "solved": 0})["solved"] = row["n"]

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import F
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -166,6 +167,14 @@ class VolunteerAdmin(admin.ModelAdmin):
 class AdjustmentForm(forms.ModelForm):
     """Adding a ledger entry in the admin means a coordinator's adjustment (booked through volunteers.points)."""
 
+    corrects = forms.IntegerField(
+        label=gettext_lazy("corrects entry no."),
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text=gettext_lazy("Optional: the number of the entry this corrects (from the ledger list)."),
+    )
+
     class Meta:
         model = PointsEntry
         fields = ["volunteer", "points", "hours", "reason"]
@@ -183,12 +192,17 @@ class AdjustmentForm(forms.ModelForm):
         cleaned = super().clean()
         if not cleaned.get("points") and not cleaned.get("hours"):
             raise forms.ValidationError(_("An adjustment needs points or hours."))
+        number, volunteer = cleaned.get("corrects"), cleaned.get("volunteer")
+        if number and volunteer:
+            cleaned["corrects"] = PointsEntry.objects.filter(pk=number, volunteer=volunteer).first()
+            if cleaned["corrects"] is None:
+                self.add_error("corrects", _("That volunteer has no entry with this number."))
         return cleaned
 
 
 @admin.register(PointsEntry)
 class PointsEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "volunteer", "kind", "points", "hours", "item", "source", "reason", "created_by"]
+    list_display = ["number", "created_at", "volunteer", "kind", "points", "hours", "item", "source", "reason"]
     list_filter = ["kind", "item", "occurred_on"]
     list_select_related = ["volunteer", "item", "created_by"]
     search_fields = ["volunteer__name", "volunteer__user__phone", "source", "reason"]
@@ -200,6 +214,16 @@ class PointsEntryAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return community_scoped(request, super().get_queryset(request), "volunteer__community_id")
 
+    @admin.display(description=gettext_lazy("No."), ordering="pk")
+    def number(self, entry):
+        return entry.pk
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if not str(initial.get("volunteer", "")).isascii() or not str(initial.get("volunteer", "0")).isdigit():
+            initial.pop("volunteer", None)  # a hand-made link: start with an empty form
+        return initial
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = AdjustmentForm
@@ -207,7 +231,7 @@ class PointsEntryAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["volunteer", "points", "hours", "reason"]
+            return ["volunteer", "points", "hours", "reason", "corrects"]
         return [
             "volunteer",
             "kind",
@@ -235,6 +259,7 @@ class PointsEntryAdmin(admin.ModelAdmin):
             points=data["points"] or 0,
             hours=data["hours"] or 0,
             reason=data["reason"],
+            corrects=data.get("corrects"),
             by=request.user,
         )
         obj.pk = entry.pk
@@ -283,9 +308,21 @@ class ActivityForm(forms.ModelForm):
         date = self.cleaned_data["date"]
         if date > timezone.localdate():
             raise forms.ValidationError(_("Record an activity after it took place."))
-        if points.is_closed(date):
+        latest = Quarter.objects.order_by("-year", "-number").first()
+        if points.is_closed(date) or (latest and date <= points.quarter_bounds(latest.year, latest.number)[1]):
             raise forms.ValidationError(_("The activity's date lies in a closed quarter."))
         return date
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and points.is_closed(self.instance.date):
+            raise forms.ValidationError(
+                _(
+                    "The activity's quarter is closed: its participants can no longer change. "
+                    "Make an adjustment instead."
+                )
+            )
+        return cleaned
 
 
 @admin.register(Activity)
@@ -296,6 +333,9 @@ class ActivityAdmin(admin.ModelAdmin):
     search_fields = ["title"]
     autocomplete_fields = ["participants"]
     date_hierarchy = "date"
+
+    def get_queryset(self, request):
+        return community_scoped(request, super().get_queryset(request), "community_id")
 
     @admin.display(description=gettext_lazy("participants"))
     def participant_count(self, activity):
@@ -313,12 +353,18 @@ class ActivityAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         try:
-            paid = points.settle_activity(form.instance, by=request.user)
+            paid, not_repaid = points.settle_activity(form.instance, by=request.user)
         except points.PointsError as error:
             messages.error(request, str(error))
         else:
             if paid:
                 messages.success(request, _("%(n)d participants received their points.") % {"n": paid})
+            if not_repaid:
+                messages.warning(
+                    request,
+                    _("Not paid again (their pay was taken back when they were removed): %(names)s. Use an adjustment.")
+                    % {"names": "、".join(not_repaid)},
+                )
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -328,6 +374,12 @@ class CloseQuarterForm(forms.ModelForm):
     class Meta:
         model = Quarter
         fields = ["year", "number"]
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not 2000 <= year <= 2999:
+            raise forms.ValidationError(_("Write the year with four digits, e.g. 2026."))
+        return year
 
     def clean(self):
         cleaned = super().clean()
@@ -403,6 +455,11 @@ class QuarterTallyAdmin(admin.ModelAdmin):
 class RewardItemForm(forms.ModelForm):
     picture = ProcessedImageField(label=gettext_lazy("picture"), required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The stock the coordinator saw travels with the form: saving applies the difference.
+        self.fields["stock"].show_hidden_initial = True
+
     class Meta:
         model = RewardItem
         fields = ["name", "description", "points", "stock", "picture", "active", "position"]
@@ -412,14 +469,54 @@ class RewardItemForm(forms.ModelForm):
 class RewardItemAdmin(admin.ModelAdmin):
     form = RewardItemForm
     list_display = ["name", "points", "stock", "active", "position"]
-    list_editable = ["stock", "active", "position"]
+    list_editable = ["active", "position"]
+
+    def save_model(self, request, obj, form, change):
+        if not change or "stock" not in form.changed_data:
+            return super().save_model(request, obj, form, change)
+        # Redemptions take stock while the form is open: apply the change made here, not the stale total.
+        raw = form.data.get(form.add_initial_prefix("stock"))
+        try:
+            seen = int(raw)
+        except (TypeError, ValueError):
+            seen = form.initial["stock"]
+        delta = form.cleaned_data["stock"] - seen
+        current = RewardItem.objects.get(pk=obj.pk).stock
+        obj.stock = current
+        super().save_model(request, obj, form, change)
+        updated = RewardItem.objects.filter(pk=obj.pk, stock__gte=-delta).update(stock=F("stock") + delta)
+        if not updated:
+            messages.warning(request, _("The stock was not changed: fewer items are left than you took away."))
+        obj.refresh_from_db()
 
     def has_delete_permission(self, request, obj=None):
         return False
 
 
+class RedemptionWindowForm(forms.ModelForm):
+    class Meta:
+        model = RedemptionWindow
+        fields = ["year", "opens_on", "closes_on", "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        year, opens, closes = cleaned.get("year"), cleaned.get("opens_on"), cleaned.get("closes_on")
+        if opens and closes:
+            if closes < opens:
+                raise forms.ValidationError(_("The window closes before it opens."))
+            if year and not (year <= opens.year <= year + 1):
+                raise forms.ValidationError(_("The window of %(year)d should open in that year.") % {"year": year})
+            overlapping = RedemptionWindow.objects.filter(opens_on__lte=closes, closes_on__gte=opens)
+            if self.instance.pk:
+                overlapping = overlapping.exclude(pk=self.instance.pk)
+            if overlapping.exists():
+                raise forms.ValidationError(_("Another redemption window covers some of these days."))
+        return cleaned
+
+
 @admin.register(RedemptionWindow)
 class RedemptionWindowAdmin(admin.ModelAdmin):
+    form = RedemptionWindowForm
     list_display = ["year", "opens_on", "closes_on", "note"]
 
 

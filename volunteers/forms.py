@@ -1,23 +1,11 @@
-import re
-
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from beefeed import phones
 from beefeed.models import Organization, User
 from beefeed.widgets import CheckButtons, ChoiceButtons
 from volunteers.models import ServiceItem, Volunteer
-
-MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-
-
-def normalize_phone(value):
-    """Accept what people type: spaces, dashes, a +86 or 0086 prefix."""
-    digits = re.sub(r"[\s\-()（）]", "", value or "")
-    for prefix in ("+86", "0086", "86"):
-        if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
-            digits = digits[len(prefix) :]
-    return digits
 
 
 class JoinForm(forms.Form):
@@ -73,8 +61,8 @@ class JoinForm(forms.Form):
         return name
 
     def clean_phone(self):
-        phone = normalize_phone(self.cleaned_data["phone"])
-        if not MAINLAND_MOBILE.match(phone):
+        phone = phones.normalize(self.cleaned_data["phone"])
+        if not phones.is_mainland_mobile(phone):
             raise forms.ValidationError(_("Write an 11-digit mainland mobile number, e.g. 13812345678."))
         if User.objects.filter(phone=phone).exists() or User.objects.filter(username=phone).exists():
             raise forms.ValidationError(
@@ -97,8 +85,19 @@ class JoinForm(forms.Form):
         return cleaned
 
 
+class BoundedChoices(forms.ModelMultipleChoiceField):
+    """Refuses ids that are not small whole numbers before the database sees them."""
+
+    def _check_values(self, value):
+        if any(not str(v).isascii() or not str(v).isdigit() or len(str(v)) > 9 for v in value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": ""}
+            )
+        return super()._check_values(value)
+
+
 class ClaimsForm(forms.Form):
-    items = forms.ModelMultipleChoiceField(
+    items = BoundedChoices(
         label=_("Service items I take on"),
         queryset=ServiceItem.objects.filter(active=True),
         widget=CheckButtons,

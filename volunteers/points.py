@@ -17,7 +17,7 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -111,7 +111,22 @@ def quarter_figures(volunteer, year):
 # -- the one writer ------------------------------------------------------------
 
 
+LEDGER_LOCK = 7_411_001  # PostgreSQL advisory lock: writers share it, closing a quarter takes it alone
+
+
+def _lock_ledger(exclusive=False):
+    """Keep entries from landing in a quarter while it is being closed (SQLite serialises writers anyway)."""
+    if connection.vendor == "postgresql":
+        function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {function}(%s)", [LEDGER_LOCK])
+
+
 def _write(volunteer, *, kind, points, by, on, now=None, **fields):
+    if not connection.in_atomic_block:
+        with transaction.atomic():
+            return _write(volunteer, kind=kind, points=points, by=by, on=on, now=now, **fields)
+    _lock_ledger()
     if is_closed(on):
         year, number = quarter_of(on)
         raise PointsError(
@@ -160,10 +175,14 @@ def _automatic_day(now):
     return today() if is_closed(day) else day
 
 
+def _report_found_false(volunteer, report_ref):
+    return PointsEntry.objects.filter(volunteer=volunteer, kind=Kind.REVERSAL, source=f"report:{report_ref}").exists()
+
+
 def report_dispatched(volunteer, report_ref, *, by, now=None):
     """A dispatched report earns its reporter the 城市环境问题反馈 points."""
     item = ServiceItem.objects.filter(code=REPORT_ITEM, active=True).first()
-    if item is None or not item.points:
+    if volunteer is None or item is None or not item.points or _report_found_false(volunteer, report_ref):
         return None
     return award(
         volunteer,
@@ -178,9 +197,9 @@ def report_dispatched(volunteer, report_ref, *, by, now=None):
 
 
 def report_published(volunteer, report_ref, *, by, now=None):
-    """Publication of a solved report adds the item's bonus."""
+    """Publication of a solved report adds the item's bonus (not if its points were taken back as false)."""
     item = ServiceItem.objects.filter(code=REPORT_ITEM, active=True).first()
-    if item is None or not item.bonus_points:
+    if volunteer is None or item is None or not item.bonus_points or _report_found_false(volunteer, report_ref):
         return None
     return award(
         volunteer,
@@ -226,7 +245,9 @@ def reverse(entry, *, by, reason, now=None):
 
 
 def reverse_report(volunteer, report_ref, *, by, reason, now=None):
-    """A dispatched report found false: take back what it earned. Returns the reversals."""
+    """A dispatched report found false: take back what it earned, and it earns nothing more. Returns the reversals."""
+    if volunteer is None:
+        raise PointsError(_("This report has no volunteer reporter; there are no points to take back."))
     entries = PointsEntry.objects.filter(
         volunteer=volunteer, kind=Kind.AWARD, source=f"report:{report_ref}", reversed_by__isnull=True
     )
@@ -263,14 +284,26 @@ def activity_points(item, hours):
 
 
 def settle_activity(activity, *, by, now=None):
-    """Pay every participant once; take back the pay of anyone removed since."""
+    """Pay every participant once; take back the pay of anyone removed since.
+
+    Returns (number paid now, names of re-added participants whose earlier pay was taken back).
+    """
     if is_closed(activity.date):
         raise PointsError(_("The activity's date lies in a closed quarter."))
     points = activity_points(activity.item, activity.hours)
-    paid = 0
+    paid, not_repaid = 0, []
     with transaction.atomic():
         participants = set(activity.participants.values_list("pk", flat=True))
+        taken_back = set(
+            PointsEntry.objects.filter(kind=Kind.AWARD, source=activity.source, reversed_by__isnull=False).values_list(
+                "volunteer_id", flat=True
+            )
+        )
         for volunteer in Volunteer.objects.filter(pk__in=participants):
+            if volunteer.pk in taken_back:
+                # Paid once, taken back when removed: a source is never paid twice. An adjustment can.
+                not_repaid.append(volunteer.name)
+                continue
             entry = award(
                 volunteer,
                 item=activity.item,
@@ -290,7 +323,7 @@ def settle_activity(activity, *, by, now=None):
             reverse(
                 entry, by=by, reason=_("Removed from the activity “%(title)s”") % {"title": activity.title}, now=now
             )
-    return paid
+    return paid, not_repaid
 
 
 # -- the quarterly tally (一季度一统计) ---------------------------------------------
@@ -304,6 +337,7 @@ def close_quarter(year, number, *, by, now=None):
     if Quarter.objects.filter(year=year, number=number).exists():
         raise PointsError(_("%(quarter)s is already closed.") % {"quarter": f"{year}Q{number}"})
     with transaction.atomic():
+        _lock_ledger(exclusive=True)
         if number == 4 and getattr(settings, "POINTS_LAPSE_AT_YEAR_END", False):
             lapse_year(year, by=by, now=now)
         try:
@@ -354,10 +388,15 @@ def lapse_year(year, *, by, now=None):
             volunteer_id=row["volunteer_id"], kind=Kind.LAPSE, source=f"lapse:{year}"
         ).exists():
             continue
+        volunteer = Volunteer(pk=row["volunteer_id"])
+        # Points already spent since the year ended (in January's window, say) cannot lapse again.
+        unspent = min(row["total"], balance(volunteer))
+        if unspent <= 0:
+            continue
         _write(
-            Volunteer(pk=row["volunteer_id"]),
+            volunteer,
             kind=Kind.LAPSE,
-            points=-row["total"],
+            points=-unspent,
             source=f"lapse:{year}",
             reason=_("Unspent points of %(year)d lapse at the end of the year.") % {"year": year},
             by=by,

@@ -10,7 +10,7 @@ urlpatterns = [
     path("me/claims/", views.claims, name="claims"),
     path("me/redeem/", views.redeem, name="redeem"),
     path("me/card/", views.my_card, name="card"),
-    path("cards/<str:token>/", views.card_check, name="card_check"),
+    path("cards/<slug:token>/", views.card_check, name="card_check"),
     path("points/", views.points_board, name="points"),
-    path("points/<str:quarter>/<int:community>/sheet/", views.points_sheet, name="points_sheet"),
+    path("points/<slug:quarter>/<int:community>/sheet/", views.points_sheet, name="points_sheet"),
 ]

@@ -1,3 +1,4 @@
+import re
 import uuid
 
 from django.conf import settings
@@ -150,7 +151,7 @@ def points_board(request):
     quarters = publication.closed_quarters()
     quarter = publication.pick_quarter(quarters, request.GET.get("quarter"))
     community = None
-    if request.GET.get("community", "").isdigit():
+    if re.fullmatch(r"[0-9]{1,9}", request.GET.get("community", "")):
         community = Organization.objects.areas().filter(pk=request.GET["community"]).first()
     context = {
         "quarters": quarters,

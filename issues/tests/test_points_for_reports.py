@@ -99,3 +99,29 @@ def test_the_volunteers_page_shows_the_latest_reports_and_what_they_earned(
     body = client.get(reverse("volunteers:me")).content.decode()
     assert report.reference in body and "已派单" in body
     assert 'id="balance">5<' in body
+
+
+def test_a_report_found_false_earns_nothing_more_when_published(
+    make_report, volunteer, coordinator, handler_a, feedback
+):
+    report = make_report("in_progress", by_coordinator=coordinator, handler=handler_a)
+    points.reverse_report(volunteer, report.pk, by=coordinator, reason="虚假报告")
+    workflow.resolve(report, by=handler_a, note="已核实", photos=[processed_photo()], notify=False)
+    workflow.publish(report, by=coordinator, notify=False)
+    assert points.balance(volunteer) == 0
+
+
+def test_closing_a_quarter_counts_reports_without_a_volunteer_reporter(make_report, volunteer, coordinator, feedback):
+    import datetime
+
+    from django.utils import timezone
+
+    from issues.models import Report
+
+    report = make_report("dispatched", by_coordinator=coordinator)
+    first_of_this = points.quarter_bounds(*points.quarter_of(timezone.localdate()))[0]
+    last_quarter = points.quarter_of(first_of_this - datetime.timedelta(days=1))
+    when = timezone.make_aware(datetime.datetime.combine(points.quarter_bounds(*last_quarter)[0], datetime.time(10)))
+    Report.objects.filter(pk=report.pk).update(reporter=None, created_at=when)
+    quarter = points.close_quarter(*last_quarter, by=coordinator)
+    assert quarter.tallies.count() == 0

@@ -11,7 +11,7 @@ from django.utils import timezone
 from beefeed.tests.images import exif_with_gps_and_orientation, jpeg_bytes
 from conftest import make_volunteer
 from volunteers import points
-from volunteers.models import Activity, PointsEntry, Quarter, Redemption, RewardItem
+from volunteers.models import Activity, PointsEntry, Quarter, Redemption, RedemptionWindow, RewardItem
 from volunteers.tests.conftest import credit
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +163,66 @@ def test_a_reward_picture_loses_its_metadata(client, coordinator):
     with Image.open(stored.path) as image:
         assert not image.getexif()
         assert image.size == (600, 800)  # turned upright
+
+
+@pytest.mark.parametrize("year, number", [(0, 1), (9999, 4), (1, 1), (20260, 1)])
+def test_closing_a_quarter_with_an_impossible_year_is_explained(client, coordinator, year, number):
+    client.force_login(coordinator)
+    response = client.post(reverse("admin:volunteers_quarter_add"), {"year": year, "number": number})
+    assert response.status_code == 200
+    assert not Quarter.objects.exists()
+
+
+def test_an_adjustment_link_with_a_broken_volunteer_opens_an_empty_form(client, coordinator):
+    client.force_login(coordinator)
+    assert client.get(reverse("admin:volunteers_pointsentry_add") + "?volunteer=abc").status_code == 200
+
+
+def test_an_adjustment_names_the_entry_it_corrects(client, coordinator, volunteer):
+    original = credit(volunteer, 10, by=coordinator)
+    client.force_login(coordinator)
+    client.post(
+        reverse("admin:volunteers_pointsentry_add"),
+        {"volunteer": volunteer.pk, "points": -4, "hours": "", "reason": "多记了4分", "corrects": original.pk},
+    )
+    assert PointsEntry.objects.get(kind="adjustment", points=-4).source == f"entry:{original.pk}"
+
+
+def test_a_handler_sees_only_their_communitys_activities(client, coordinator, handler_a, community_b, patrol):
+    stranger = make_volunteer("13700000444", community_b, name="外社区人")
+    activity = Activity.objects.create(
+        item=patrol,
+        title="龙北巡逻",
+        date=timezone.localdate(),
+        hours=Decimal("1.0"),
+        community=community_b,
+        recorded_by=coordinator,
+    )
+    activity.participants.add(stranger)
+    client.force_login(handler_a)
+    listing = client.get(changelist("activity")).content.decode()
+    assert "龙北巡逻" not in listing
+    assert client.get(reverse("admin:volunteers_activity_change", args=[activity.pk])).status_code in (302, 404)
+
+
+def test_stock_edited_while_someone_redeems_keeps_their_redemption(client, coordinator, volunteer, window, kettle):
+    client.force_login(coordinator)
+    change = reverse("admin:volunteers_rewarditem_change", args=[kettle.pk])
+    form = client.get(change).context["adminform"].form
+    credit(volunteer, 30, by=coordinator)
+    points.redeem(volunteer, kettle, token=uuid.uuid4())  # 3 → 2 while the coordinator's form shows 3
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "picture"}
+    data.update({"stock": 13, "initial-stock": 3, "active": "on"})  # the coordinator saw 3 and adds ten
+    client.post(change, data)
+    kettle.refresh_from_db()
+    assert kettle.stock == 12
+
+
+def test_redemption_windows_may_not_overlap(client, coordinator, window):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("admin:volunteers_redemptionwindow_add"),
+        {"year": window.year + 1, "opens_on": window.closes_on.isoformat(), "closes_on": window.closes_on.isoformat()},
+    )
+    assert response.status_code == 200
+    assert RedemptionWindow.objects.count() == 1

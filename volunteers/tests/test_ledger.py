@@ -199,16 +199,21 @@ def test_an_activity_pays_its_participants_by_the_items_rule(volunteer, patrol, 
         item=patrol, title="夜间巡逻", date=timezone.localdate(), hours=Decimal("1.5"), recorded_by=coordinator
     )
     activity.participants.set([volunteer, other])
-    assert points.settle_activity(activity, by=coordinator) == 2
-    assert points.settle_activity(activity, by=coordinator) == 0  # saved again: nobody is paid twice
+    assert points.settle_activity(activity, by=coordinator) == (2, [])
+    assert points.settle_activity(activity, by=coordinator) == (0, [])  # saved again: nobody is paid twice
     assert points.balance(volunteer) == 3  # 1.5 h × 2 points, rounded half up
     assert points.hours(other) == Decimal("1.5")
 
     activity.participants.remove(other)
     points.settle_activity(activity, by=coordinator)
     assert points.balance(other) == 0
-    assert PointsEntry.objects.get(volunteer=other, kind="reversal").reason.find("夜间巡逻") >= 0
+    assert "夜间巡逻" in PointsEntry.objects.get(volunteer=other, kind="reversal").reason
     assert points.balance(volunteer) == 3
+
+    # Added back: the activity already paid them once; the coordinator is told, nothing is paid silently.
+    activity.participants.add(other)
+    assert points.settle_activity(activity, by=coordinator) == (0, ["李三"])
+    assert points.balance(other) == 0
 
 
 def test_unspent_points_carry_over_by_default(settings, volunteer, patrol, coordinator):
@@ -229,6 +234,20 @@ def test_unspent_points_lapse_as_an_explicit_entry_when_the_district_says_so(set
     assert (lapse.points, lapse.occurred_on) == (-4, datetime.date(year, 12, 31))
     assert points.balance(volunteer) == 0
     assert QuarterTally.objects.get(volunteer=volunteer).points == 4  # earned is still earned
+
+
+def test_a_lapse_never_takes_points_already_spent_after_new_year(settings, volunteer, patrol, coordinator, kettle):
+    settings.POINTS_LAPSE_AT_YEAR_END = True
+    year = timezone.localdate().year - 1
+    pay_patrol(volunteer, patrol, coordinator, hours=Decimal("50"), on=datetime.date(year, 11, 2))  # 100 points
+    from volunteers.models import RedemptionWindow
+
+    today = timezone.localdate()
+    RedemptionWindow.objects.create(year=today.year, opens_on=today, closes_on=today)
+    points.redeem(volunteer, kettle, token=uuid.uuid4())  # 30 spent in the new year, before Q4 is closed
+    points.close_quarter(year, 4, by=coordinator)
+    assert points.balance(volunteer) == 0
+    assert PointsEntry.objects.get(kind="lapse").points == -70
 
 
 class TestRedemption:
