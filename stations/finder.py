@@ -7,8 +7,6 @@ the GeoJSON alike.
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
-from django.db.models import Prefetch
-
 from beefeed.geo import distance_m
 from stations import hours
 from stations.models import Amenity, OpeningSpan, Station
@@ -23,7 +21,7 @@ class Found:
     spans: list
     open_now: bool
     distance_m: float | None = None
-    amenity_codes: list = field(default_factory=list)
+    amenities: list = field(default_factory=list)
 
     @property
     def hours_text(self):
@@ -53,40 +51,64 @@ def parse_position(lat, lng):
     return lat, lng
 
 
+@dataclass(frozen=True)
+class Span:
+    """An opening span, read as plain values (a map page may show fifty stations)."""
+
+    weekday: int
+    opens: object
+    closes: object
+
+    @property
+    def crosses_midnight(self):
+        return self.closes < self.opens
+
+
 def _plain(amenities):
     return Station.objects.open().with_amenities(amenities)
 
 
-def _base(amenities):
-    return (
-        _plain(amenities)
-        .select_related("community")
-        .prefetch_related(
-            Prefetch("spans", queryset=OpeningSpan.objects.order_by("weekday", "opens")),
-            Prefetch("amenities", queryset=Amenity.objects.order_by("position", "pk")),
-        )
-    )
+def _load(pks):
+    """The stations `pks` with their spans and amenities, in three light queries, in the given order."""
+    fields = ["name", "address", "latitude", "longitude", "all_night", "status", "community__name"]
+    stations = {s.pk: s for s in Station.objects.filter(pk__in=pks).select_related("community").only(*fields)}
+    spans, amenities_of = {}, {}
+    for station_id, weekday, opens, closes in (
+        OpeningSpan.objects.filter(station_id__in=pks)
+        .order_by("weekday", "opens")
+        .values_list("station_id", "weekday", "opens", "closes")
+    ):
+        spans.setdefault(station_id, []).append(Span(weekday, opens, closes))
+    every = {a.pk: a for a in Amenity.objects.all()}
+    links = Station.amenities.through.objects.filter(station_id__in=pks).values_list("station_id", "amenity_id")
+    for station_id, amenity_id in links:
+        amenities_of.setdefault(station_id, []).append(every[amenity_id])
+    order = {a: i for i, a in enumerate(every)}
+    return [
+        (stations[pk], spans.get(pk, []), sorted(amenities_of.get(pk, []), key=lambda a: order[a.pk]))
+        for pk in pks
+        if pk in stations
+    ]
 
 
 def find(*, amenities=(), open_now=False, position=None, at=None, limit=None):
     """Open stations with every amenity asked for; nearest first when a position is given."""
-    known = set(Amenity.objects.values_list("code", flat=True))
-    amenities = [code for code in dict.fromkeys(amenities) if code in known]
+    if amenities:
+        known = set(Amenity.objects.values_list("code", flat=True))
+        amenities = [code for code in dict.fromkeys(amenities) if code in known]
     if position is not None:
         ranked = _nearest(_plain(amenities), position, limit or NEAREST_LIMIT)
-        by_pk = {s.pk: s for s in _base(amenities).filter(pk__in=[pk for pk, _d in ranked])}
-        stations = [(by_pk[pk], d) for pk, d in ranked if pk in by_pk]
     else:
-        stations = [(s, None) for s in _base(amenities).order_by("name")]
+        ranked = [(pk, None) for pk in _plain(amenities).order_by("name").values_list("pk", flat=True)]
+    distances = dict(ranked)
     results = []
-    for station, distance in stations:
-        spans = list(station.spans.all())
+    for station, spans, station_amenities in _load([pk for pk, _d in ranked]):
         found = Found(
             station=station,
             spans=spans,
             open_now=hours.is_open(station, spans, at),
-            distance_m=distance,
-            amenity_codes=[a.code for a in station.amenities.all()],
+            distance_m=distances[station.pk],
+            amenities=station_amenities,
         )
         if open_now and not found.open_now:
             continue

@@ -52,7 +52,7 @@ def _feature(request, item):
             "hours": item.hours_text,
             "open_now": item.open_now,
             "all_night": station.all_night,
-            "amenities": [{"code": a.code, "name": a.name} for a in station.amenities.all()],
+            "amenities": [{"code": a.code, "name": a.name} for a in item.amenities],
             "url": request.build_absolute_uri(reverse("stations:detail", args=[station.pk])),
             "amap_url": finder.amap_url(station),
             "baidu_url": finder.baidu_url(station),

@@ -10,7 +10,8 @@
     nearest.addEventListener("click", function () {
       status.textContent = nearest.dataset.locating || "…";
       navigator.geolocation.getCurrentPosition(function (pos) {
-        var params = new URLSearchParams(window.location.search);
+        // What the courier ticked on the form, plus the position.
+        var params = new URLSearchParams(new FormData(document.getElementById("station-filters")));
         params.set("lat", pos.coords.latitude.toFixed(6));
         params.set("lng", pos.coords.longitude.toFixed(6));
         window.location.search = params.toString();
