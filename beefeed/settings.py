@@ -156,6 +156,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Supervision (issues.deadlines, issues.supervision) ------------------------------
+# Working-day deadlines fall due at the close of this office day (district time).
+WORKDAY_ENDS = env.str("WORKDAY_ENDS", default="18:00")
+
 # --- Points (volunteers.points) --------------------------------------------------
 # Whether unspent points lapse when the fourth quarter is closed (default: they carry over).
 POINTS_LAPSE_AT_YEAR_END = env.bool("POINTS_LAPSE_AT_YEAR_END", default=False)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from beefeed import photos
 from beefeed.models import Organization
-from issues import workflow
+from issues import deadlines, workflow
 from issues.forms import DispatchForm, NoteForm, ReasonForm, RejectForm, ResolveForm
 from issues.models import ACTIVE_STATES, Campaign, Category, Report, ReportEvent, ReportPhoto, State, TriageReport
 from issues.queries import possible_duplicates
@@ -211,6 +211,19 @@ class ReportAdmin(admin.ModelAdmin):
         )
 
     # --- moves -----------------------------------------------------------------
+
+    def changelist_view(self, request, extra_context=None):
+        gaps = deadlines.calendar_gaps()
+        if gaps:
+            messages.warning(
+                request,
+                _(
+                    "The holiday calendar does not know %(years)s yet: working-day deadlines there skip weekends "
+                    "only. Update the chinese-calendar package once the State Council publishes the holidays."
+                )
+                % {"years": "、".join(str(y) for y in gaps)},
+            )
+        return super().changelist_view(request, extra_context)
 
     def get_urls(self):
         opts = self.model._meta
