@@ -67,6 +67,10 @@ PERMISSIONS = {
             "view_campaign",
             "add_campaign",
             "change_campaign",
+            "view_extensionrequest",
+            "view_rating",
+            "change_rating",
+            "view_supervisionnotice",
         ],
     },
     HANDLERS: {
@@ -81,7 +85,14 @@ PERMISSIONS = {
             "add_visit",
         ],
         "volunteers": ["view_volunteer", "view_serviceitem", "view_activity", "view_pointsentry", "view_quarter"],
-        "issues": ["view_report", "view_category", "view_campaign"],
+        "issues": [
+            "view_report",
+            "view_category",
+            "view_campaign",
+            "view_extensionrequest",
+            "add_extensionrequest",
+            "view_rating",
+        ],
     },
 }
 

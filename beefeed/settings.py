@@ -159,10 +159,20 @@ CONTENT_SECURITY_POLICY = {
 # --- Supervision (issues.deadlines, issues.supervision) ------------------------------
 # Working-day deadlines fall due at the close of this office day (district time).
 WORKDAY_ENDS = env.str("WORKDAY_ENDS", default="18:00")
+# `manage.py supervise`: remind this many hours before a deadline; escalate again this many hours
+# after the first escalation; a report waiting longer than TRIAGE_HOURS for triage is late; the
+# daily digest goes out after DIGEST_HOUR; a resolved report not rated in RATING_DAYS is published.
+REMIND_HOURS_BEFORE = env.int("REMIND_HOURS_BEFORE", default=4)
+SECOND_ESCALATION_HOURS = env.int("SECOND_ESCALATION_HOURS", default=24)
+TRIAGE_HOURS = env.int("TRIAGE_HOURS", default=4)
+DIGEST_HOUR = env.int("DIGEST_HOUR", default=8)
+RATING_DAYS = env.int("RATING_DAYS", default=3)
 
 # --- Points (volunteers.points) --------------------------------------------------
 # Whether unspent points lapse when the fourth quarter is closed (default: they carry over).
 POINTS_LAPSE_AT_YEAR_END = env.bool("POINTS_LAPSE_AT_YEAR_END", default=False)
+# Points for the reporter's re-check and rating of a resolved report (回访).
+POINTS_FOR_RECHECK = env.int("POINTS_FOR_RECHECK", default=2)
 LOGOUT_REDIRECT_URL = "home"
 
 AUTH_PASSWORD_VALIDATORS = [

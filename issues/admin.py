@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django import forms
 from django.contrib import admin, messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -14,7 +15,19 @@ from beefeed import photos
 from beefeed.models import Organization
 from issues import deadlines, workflow
 from issues.forms import DispatchForm, NoteForm, ReasonForm, RejectForm, ResolveForm
-from issues.models import ACTIVE_STATES, Campaign, Category, Report, ReportEvent, ReportPhoto, State, TriageReport
+from issues.models import (
+    ACTIVE_STATES,
+    Campaign,
+    Category,
+    ExtensionRequest,
+    Rating,
+    Report,
+    ReportEvent,
+    ReportPhoto,
+    State,
+    SupervisionNotice,
+    TriageReport,
+)
 from issues.queries import possible_duplicates
 from issues.workflow import ACTION_LABELS
 from volunteers import points
@@ -429,3 +442,161 @@ class TriageAdmin(ReportAdmin):
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
+
+
+class ExtensionRequestForm(forms.ModelForm):
+    user = None  # set by the admin: the handler asking
+
+    class Meta:
+        model = ExtensionRequest
+        fields = ["report", "proposed_deadline", "reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        report, deadline = cleaned.get("report"), cleaned.get("proposed_deadline")
+        if report and deadline:
+            refusal = workflow.extension_refusal(report, by=self.user, deadline=deadline)
+            if refusal:
+                raise forms.ValidationError(refusal)
+        return cleaned
+
+    def _post_clean(self):
+        pass  # the workflow creates the row (old deadline, requester); nothing to validate on the bare instance
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(admin.ModelAdmin):
+    """Handlers ask for more time here (before the deadline); coordinators grant or refuse."""
+
+    form = ExtensionRequestForm
+    list_display = ["report", "assignee", "old_deadline", "proposed_deadline", "status", "requested_by", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["report__assignee", "requested_by"]
+    actions = ["grant_selected", "refuse_selected"]
+    readonly_fields = ["status", "old_deadline", "requested_by", "created_at", "decided_by", "decided_at"]
+
+    @admin.display(description=gettext_lazy("handled by"), ordering="report__assignee__name")
+    def assignee(self, request_):
+        return request_.report.assignee
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        user = request.user
+        if user.is_superuser or user.is_coordinator:
+            return queryset
+        return queryset.filter(report__assignee_id=user.organization_id) if user.organization_id else queryset.none()
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["report", "proposed_deadline", "reason"]
+        return [
+            "report",
+            "status",
+            "old_deadline",
+            "proposed_deadline",
+            "reason",
+            "requested_by",
+            "created_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj) if obj is not None else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "report":
+            kwargs["queryset"] = Report.objects.filter(
+                assignee_id=request.user.organization_id, state__in=[State.DISPATCHED, State.IN_PROGRESS]
+            ).select_related("category")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_add_permission(self, request):
+        return request.user.is_handler and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        created = workflow.request_extension(
+            data["report"], by=request.user, deadline=data["proposed_deadline"], reason=data["reason"]
+        )
+        for field in ExtensionRequest._meta.concrete_fields:  # the admin logs and shows what was written
+            setattr(obj, field.attname, getattr(created, field.attname))
+        obj._state.adding = False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
+    def _decide(self, request, queryset, grant):
+        done = 0
+        for extension in queryset:
+            try:
+                workflow.decide_extension(extension, by=request.user, grant=grant)
+                done += 1
+            except workflow.TransitionError as error:
+                messages.warning(request, f"{extension.report.reference}: {error}")
+        if done:
+            messages.success(request, _("%(n)d extension requests decided.") % {"n": done})
+
+    @admin.action(description=gettext_lazy("Grant: move the deadline"), permissions=["decide"])
+    def grant_selected(self, request, queryset):
+        self._decide(request, queryset, True)
+
+    @admin.action(description=gettext_lazy("Refuse"), permissions=["decide"])
+    def refuse_selected(self, request, queryset):
+        self._decide(request, queryset, False)
+
+    def has_decide_permission(self, request):
+        return request.user.is_superuser or request.user.is_coordinator
+
+
+@admin.register(Rating)
+class RatingAdmin(admin.ModelAdmin):
+    list_display = ["report", "score", "comment", "created_at", "reviewed_at"]
+    list_filter = ["score", ("reviewed_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["report"]
+    readonly_fields = ["report", "volunteer", "score", "comment", "photo", "created_at", "reviewed_at", "reviewed_by"]
+    actions = ["mark_reviewed"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        user = request.user
+        if user.is_superuser or user.is_coordinator:
+            return queryset
+        return queryset.filter(report__assignee_id=user.organization_id) if user.organization_id else queryset.none()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=gettext_lazy("Mark as reviewed"), permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        n = queryset.filter(reviewed_at__isnull=True).update(reviewed_at=timezone.now(), reviewed_by=request.user)
+        messages.success(request, _("%(n)d ratings marked as reviewed.") % {"n": n})
+
+
+@admin.register(SupervisionNotice)
+class SupervisionNoticeAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "report", "sent_at", "attempts", "last_error"]
+    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["report"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

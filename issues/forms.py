@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beefeed.models import Organization
 from beefeed.widgets import ChoiceButtons
-from issues.models import Category, RejectReason, Report
+from issues.models import Category, Rating, RejectReason, Report
 from stations.models import Station
 
 MAX_PHOTOS = 3
@@ -128,3 +128,31 @@ class ResolveForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RatingForm(forms.Form):
+    """The reporter's re-check: how well was it fixed? The photo is handled by the view."""
+
+    score = forms.ChoiceField(
+        label=_("How well was it fixed?"),
+        choices=Rating.Score.choices,
+        widget=ChoiceButtons,
+        error_messages={
+            "required": _("Choose one of the three ratings."),
+            "invalid_choice": _("Choose one of the three ratings."),
+        },
+    )
+    comment = forms.CharField(
+        label=_("What did you see?"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": _("At most %(limit_value)d characters (you typed %(show_value)d).")},
+    )
+
+
+class ExtensionForm(forms.Form):
+    deadline = forms.DateTimeField(
+        label=_("Proposed new deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    reason = forms.CharField(label=_("Why more time is needed"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -7,7 +7,7 @@ import math
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -229,6 +229,14 @@ class Report(models.Model):
         return f"{self.reference} {self.category.name}"
 
     @property
+    def rating_or_none(self):
+        """The reporter's rating of the result, if given (see Rating)."""
+        try:
+            return self.rating
+        except ObjectDoesNotExist:
+            return None
+
+    @property
     def reference(self):
         """The number the courier quotes: BF and six digits."""
         return f"BF{self.pk:06d}" if self.pk else "BF——"
@@ -350,3 +358,123 @@ class ReportEvent(models.Model):
 
 DUPLICATE_RADIUS_M = 50
 DUPLICATE_WINDOW = timedelta(days=7)
+
+
+class ExtensionRequest(models.Model):
+    """A handler asks for more time (延期) before the deadline; a coordinator grants or refuses."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        GRANTED = "granted", _("Granted")
+        REFUSED = "refused", _("Refused")
+
+    report = models.ForeignKey(Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="extensions")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    old_deadline = models.DateTimeField(_("deadline before"))
+    proposed_deadline = models.DateTimeField(_("proposed deadline"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "granted", "refused"]), name="extension_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(proposed_deadline__gt=models.F("old_deadline")), name="extension_moves_later"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(decided_at__isnull=False), name="extension_decided_has_time"
+            ),
+            models.UniqueConstraint(
+                fields=["report"], condition=Q(status="pending"), name="extension_one_pending_per_report"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report.reference} → {timezone.localtime(self.proposed_deadline):%Y-%m-%d %H:%M}"
+
+
+class Rating(models.Model):
+    """The reporter's re-check of the place after resolution (核查 / 回访 / 满意度)."""
+
+    class Score(models.TextChoices):
+        SATISFIED = "satisfied", _("Satisfied")
+        FAIRLY = "fairly", _("Fairly satisfied")
+        DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+    report = models.OneToOneField(Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="rating")
+    volunteer = models.ForeignKey(Volunteer, verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="+")
+    score = models.CharField(_("rating"), max_length=12, choices=Score.choices)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    photo = models.ImageField(_("photo of the place now"), upload_to="ratings/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(_("rated at"), default=timezone.now)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__in=["satisfied", "fairly", "dissatisfied"]), name="rating_score_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report.reference}: {self.get_score_display()}"
+
+    @property
+    def is_satisfied(self):
+        return self.score in (self.Score.SATISFIED, self.Score.FAIRLY)
+
+
+class SupervisionNotice(models.Model):
+    """One reminder, escalation or digest, recorded before it is sent: never twice, never lost."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Reminder before the deadline")
+        ESCALATION = "escalation", _("Escalation: overdue")
+        SECOND_ESCALATION = "escalation2", _("Second escalation")
+        DIGEST = "digest", _("Daily digest")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    key = models.CharField(_("key"), max_length=80)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, null=True, blank=True, related_name="notices")
+    created_at = models.DateTimeField(_("due since"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("supervision notice")
+        verbose_name_plural = _("supervision notices")
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="supervision_notice_once")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.key}"

@@ -52,6 +52,7 @@ def notify_event(event_id):
         "return": _on_return,
         "publish": _on_publish,
         "reject": _on_reject,
+        "extension_requested": _on_extension_requested,
     }.get(event.action)
     if handler is None:
         return
@@ -138,6 +139,26 @@ def _on_resolve(event):
         "link": _admin_link(report),
     }
     _email(coordinator_emails(), subject, body)
+    if report.reporter_id:
+        from volunteers.notices import tell
+
+        tell(
+            report.reporter,
+            text=_("Report %(ref)s has been resolved. Please go back, check the place and rate the result.")
+            % {"ref": report.reference},
+            url=reverse("issues:rate", args=[report.pk]),
+        )
+
+
+def _on_extension_requested(event):
+    report = event.report
+    subject = _("Report %(ref)s: %(org)s asks for more time") % {"ref": report.reference, "org": report.assignee}
+    body = _("%(summary)s\n\nReason: %(note)s\n\nGrant or refuse: %(link)s") % {
+        "summary": _summary(report),
+        "note": event.note,
+        "link": reverse("admin:issues_extensionrequest_changelist"),
+    }
+    _email(coordinator_emails(), subject, body)
 
 
 def _on_return(event):
@@ -198,34 +219,3 @@ def post_to_wecom(text):
         logger.warning("WeChat Work webhook refused the message: %s", answer.get("errmsg", ""))
         return False
     return True
-
-
-def alert_overdue(now=None):
-    """Tell the coordinators and the group robot, once, about each report that
-    has just gone past its deadline. Returns how many were alerted."""
-    from django.utils import timezone
-
-    from issues.models import Report
-
-    now = now or timezone.now()
-    count = 0
-    overdue = (
-        Report.objects.overdue(now)
-        .filter(overdue_alerted_at__isnull=True)
-        .select_related("category", "community", "assignee")
-    )
-    with translation.override(settings.LANGUAGE_CODE):
-        for report in overdue:
-            text = _("Overdue: %(summary)s (handled by %(org)s, due %(deadline)s)") % {
-                "summary": _summary(report),
-                "org": report.assignee.name,
-                "deadline": _local(report.deadline),
-            }
-            _email(coordinator_emails(), _("Report %(ref)s is overdue") % {"ref": report.reference}, text)
-            post_to_wecom(text)
-            # Mark it only if it is still the same overdue episode (not re-dispatched meanwhile).
-            Report.objects.filter(pk=report.pk, deadline=report.deadline, overdue_alerted_at__isnull=True).update(
-                overdue_alerted_at=now
-            )
-            count += 1
-    return count

@@ -9,6 +9,7 @@ urlpatterns = [
     path("report/nearby/", views.nearby, name="nearby"),
     path("report/<int:pk>/done/", views.report_done, name="report_done"),
     path("me/reports/", views.my_reports, name="my_reports"),
+    path("me/reports/<int:pk>/rate/", views.rate, name="rate"),
     path("board/", views.board, name="board"),
     path("board/<int:pk>/", views.board_detail, name="board_detail"),
 ]

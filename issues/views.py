@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
@@ -10,8 +11,8 @@ from beefeed import photos
 from beefeed.geo import distance_m, nearest
 from beefeed.models import Organization
 from issues import workflow
-from issues.forms import MAX_PHOTOS, ReportForm, parse_position
-from issues.models import DUPLICATE_RADIUS_M, Category, Report, ReportEvent, ReportPhoto
+from issues.forms import MAX_PHOTOS, RatingForm, ReportForm, parse_position
+from issues.models import DUPLICATE_RADIUS_M, Category, Rating, Report, ReportEvent, ReportPhoto, State
 from issues.queries import board_filter, live_figures, possible_duplicates
 from stations.models import Station
 from volunteers.access import approved_volunteer_required
@@ -121,7 +122,7 @@ def nearby(request):
 @approved_volunteer_required
 def my_reports(request):
     reports = (
-        request.volunteer.reports.select_related("category", "community", "assignee")
+        request.volunteer.reports.select_related("category", "community", "assignee", "rating")
         .prefetch_related(
             Prefetch("photos", queryset=ReportPhoto.objects.all()),
             Prefetch("events", queryset=ReportEvent.objects.order_by("created_at", "id")),
@@ -165,3 +166,49 @@ def board_detail(request, pk):
 
 def home(request):
     return render(request, "beefeed/home.html", {"figures": live_figures()})
+
+
+@approved_volunteer_required
+def rate(request, pk):
+    """The reporter goes back, re-checks the place, and rates the result (回访)."""
+    report = get_object_or_404(
+        Report.objects.select_related("category", "community"), pk=pk, reporter=request.volunteer
+    )
+    already = Rating.objects.filter(report=report).first()
+    open_for_rating = report.state in (State.RESOLVED, State.PUBLISHED) and already is None
+    photo_errors = []
+    if request.method == "POST" and open_for_rating:
+        form = RatingForm(request.POST)
+        upload = request.FILES.get("photo")
+        processed = None
+        if upload:
+            try:
+                processed = photos.process(upload)
+            except photos.PhotoError as error:
+                photo_errors.append(str(error))
+        if form.is_valid() and not photo_errors:
+            try:
+                workflow.rate(
+                    report,
+                    volunteer=request.volunteer,
+                    score=form.cleaned_data["score"],
+                    comment=form.cleaned_data["comment"],
+                    photo=processed,
+                )
+            except workflow.TransitionError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(
+                    request, _("Thank you! Your rating of %(ref)s is recorded.") % {"ref": report.reference}
+                )
+            return redirect("issues:my_reports")
+    else:
+        form = RatingForm()
+    context = {
+        "report": report,
+        "form": form,
+        "photo_errors": photo_errors,
+        "already": already,
+        "open_for_rating": open_for_rating,
+    }
+    return render(request, "issues/rate.html", context, status=400 if form.errors or photo_errors else 200)

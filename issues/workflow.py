@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from issues import notifications
 from issues.deadlines import deadline_for
-from issues.models import RejectReason, Report, ReportEvent, ReportPhoto, State
+from issues.models import ExtensionRequest, Rating, RejectReason, Report, ReportEvent, ReportPhoto, State
 from volunteers import points
 
 logger = logging.getLogger(__name__)
@@ -50,6 +50,10 @@ ACTION_LABELS = {
     "return": gettext_lazy("Return"),
     "publish": gettext_lazy("Verify and publish"),
     "reopen": gettext_lazy("Reopen"),
+    "extension_requested": gettext_lazy("Extension requested"),
+    "extension_granted": gettext_lazy("Extension granted"),
+    "extension_refused": gettext_lazy("Extension refused"),
+    "rated": gettext_lazy("Rated by the reporter"),
 }
 
 MOVES = {
@@ -265,15 +269,20 @@ def return_report(report, *, by, reason, now=None, notify=True):
     )
 
 
-def publish(report, *, by, note="", now=None, notify=True):
-    """Verified: show it on the public board (完成一个公示一个)."""
+def publish(report, *, by, note="", now=None, notify=True, unrated=False):
+    """Verified: show it on the public board (完成一个公示一个).
+
+    `unrated`: the supervision run publishes a report its reporter did not rate in time (by nobody).
+    """
     now = now or timezone.now()
 
     def apply(r):
+        if unrated and hasattr(r, "rating"):
+            raise TransitionError(_("Report %(ref)s has been rated meanwhile.") % {"ref": r.reference})
         r.published_at = now
         return {}
 
-    return _move(report, "publish", by=by, note=note, now=now, apply=apply, notify=notify)
+    return _move(report, "publish", by=by, note=note, now=now, apply=apply, notify=notify, system=unrated)
 
 
 def reopen(report, *, by, reason, deadline=None, now=None, notify=True):
@@ -289,12 +298,13 @@ def reopen(report, *, by, reason, deadline=None, now=None, notify=True):
         r.overdue_alerted_at = None
         r.resolved_at = None
         r.resolution_note = ""
+        Rating.objects.filter(report=r).delete()  # a new round: the reporter re-checks the new result
         return {"organization": r.assignee}
 
     return _move(report, "reopen", by=by, note=reason.strip(), now=now, apply=apply, notify=notify)
 
 
-def _move(report, action, *, by, note, now, apply, notify):
+def _move(report, action, *, by, note, now, apply, notify, system=False):
     move = MOVES[action]
     now = now or timezone.now()
     seen_state = report.state
@@ -312,7 +322,7 @@ def _move(report, action, *, by, note, now, apply, notify):
                 _("Report %(ref)s cannot be changed this way while it is “%(state)s”.")
                 % {"ref": current.reference, "state": current.get_state_display()}
             )
-        if not _has_role(by, move.role, current):
+        if not system and not _has_role(by, move.role, current):
             raise TransitionError(_("You may not do this with report %(ref)s.") % {"ref": current.reference})
         extra = apply(current) or {}
         from_state = current.state
@@ -349,3 +359,121 @@ def _award_points(report, action, *, by, now):
     if action == "publish":
         return points.report_published(report.reporter, report.pk, by=by, now=now)
     return None
+
+
+# --- Extensions (延期) and the reporter's re-check (回访) ----------------------------
+# Neither moves the report to another state; both leave a timeline event.
+
+
+def _event(report, action, *, by, note="", now, public=False, notify=False):
+    event = ReportEvent.objects.create(
+        report=report,
+        action=action,
+        actor=by,
+        from_state=report.state,
+        to_state=report.state,
+        organization=report.assignee,
+        note=note,
+        is_public=public,
+        created_at=now,
+    )
+    if notify:
+        notifications.queue(event)
+    return event
+
+
+def extension_refusal(report, *, by, deadline, now=None):
+    """Why `by` may not ask to move `report`'s deadline to `deadline` now, or None."""
+    now = now or timezone.now()
+    if report.state not in (State.DISPATCHED, State.IN_PROGRESS) or not _has_role(by, HANDLER, report):
+        return _("Only the handling organization may ask for more time on an open report.")
+    if report.deadline is None or now >= report.deadline:
+        return _("The deadline has passed: an extension is asked for before it.")
+    if deadline <= report.deadline:
+        return _("The new deadline must be later than the current one.")
+    if ExtensionRequest.objects.filter(report=report, status=ExtensionRequest.Status.PENDING).exists():
+        return _("An extension request for this report is already waiting for a decision.")
+    return None
+
+
+def request_extension(report, *, by, deadline, reason, now=None):
+    """The handling organization asks for more time, before the deadline."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise TransitionError(_("Say why more time is needed."))
+    with transaction.atomic():
+        current = Report.objects.select_for_update(of=("self",)).get(pk=report.pk)
+        refusal = extension_refusal(current, by=by, deadline=deadline, now=now)
+        if refusal:
+            raise TransitionError(refusal)
+        request = ExtensionRequest.objects.create(
+            report=current,
+            requested_by=by,
+            reason=reason,
+            old_deadline=current.deadline,
+            proposed_deadline=deadline,
+            created_at=now,
+        )
+        _event(current, "extension_requested", by=by, note=reason, now=now, notify=True)
+    return request
+
+
+def decide_extension(request, *, by, grant, note="", now=None):
+    """A coordinator grants (the deadline moves) or refuses an extension request."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+        report = Report.objects.select_for_update(of=("self",)).get(pk=current.report_id)
+        if not (by and by.is_authenticated and by.is_coordinator):
+            raise TransitionError(_("Only a coordinator decides on extensions."))
+        if current.status != ExtensionRequest.Status.PENDING:
+            raise TransitionError(_("This extension request has already been decided."))
+        current.status = ExtensionRequest.Status.GRANTED if grant else ExtensionRequest.Status.REFUSED
+        current.decided_by, current.decided_at, current.decision_note = by, now, (note or "").strip()[:300]
+        current.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        if grant:
+            report.deadline = current.proposed_deadline
+            report.overdue_alerted_at = None
+            report.save(update_fields=["deadline", "overdue_alerted_at"])
+        deadline_text = timezone.localtime(current.proposed_deadline).strftime("%Y-%m-%d %H:%M")
+        _event(
+            report,
+            "extension_granted" if grant else "extension_refused",
+            by=by,
+            note=(f"{deadline_text} {current.decision_note}".strip() if grant else current.decision_note),
+            now=now,
+        )
+    request.refresh_from_db()
+    return request
+
+
+def rate(report, *, volunteer, score, comment="", photo=None, now=None):
+    """The reporter re-checks the place and rates the result; "不满意" flags it for the coordinators."""
+    now = now or timezone.now()
+    if score not in Rating.Score.values:
+        raise TransitionError(_("Choose one of the three ratings."))
+    written = []
+    try:
+        with transaction.atomic():
+            current = Report.objects.select_for_update(of=("self",)).get(pk=report.pk)
+            if current.reporter_id != volunteer.pk:
+                raise TransitionError(_("Only the volunteer who reported it rates the result."))
+            if current.state not in (State.RESOLVED, State.PUBLISHED):
+                raise TransitionError(_("Report %(ref)s is not resolved yet.") % {"ref": current.reference})
+            if Rating.objects.filter(report=current).exists():
+                raise TransitionError(_("You have already rated report %(ref)s.") % {"ref": current.reference})
+            rating = Rating(report=current, volunteer=volunteer, score=score, comment=(comment or "").strip()[:500])
+            rating.created_at = now
+            if photo is not None:
+                full, _thumb = photo.files()
+                rating.photo.save(full.name, full, save=False)
+                written.append(rating.photo.name)
+            rating.save()
+            label = Rating.Score(score).label
+            _event(current, "rated", by=volunteer.user, note=f"{label} {rating.comment}".strip(), now=now)
+            points.report_rechecked(volunteer, current.pk, by=volunteer.user, now=now)
+    except BaseException:
+        _delete_files(written)
+        raise
+    return rating

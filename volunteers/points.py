@@ -213,6 +213,24 @@ def report_published(volunteer, report_ref, *, by, now=None):
     )
 
 
+def report_rechecked(volunteer, report_ref, *, by, now=None):
+    """The reporter went back, re-checked the place and rated the result (回访): POINTS_FOR_RECHECK."""
+    item = ServiceItem.objects.filter(code=REPORT_ITEM, active=True).first()
+    amount = getattr(settings, "POINTS_FOR_RECHECK", 2)
+    if volunteer is None or item is None or not amount or _report_found_false(volunteer, report_ref):
+        return None
+    return award(
+        volunteer,
+        item=item,
+        source=f"report:{report_ref}",
+        rule="recheck",
+        points=amount,
+        by=by,
+        on=_automatic_day(now),
+        now=now,
+    )
+
+
 def reverse(entry, *, by, reason, now=None):
     """Undo one entry with an opposite entry naming it (at most once)."""
     reason = (reason or "").strip()

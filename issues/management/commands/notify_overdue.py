@@ -1,10 +1,3 @@
-from django.core.management.base import BaseCommand
+"""The name earlier installations put in cron: now the whole supervision run (see `supervise`)."""
 
-from issues.notifications import alert_overdue
-
-
-class Command(BaseCommand):
-    help = "Alert coordinators and the WeChat Work group, once each, about reports past their deadline."
-
-    def handle(self, *args, **options):
-        self.stdout.write(f"Overdue reports alerted: {alert_overdue()}")
+from issues.management.commands.supervise import Command  # noqa: F401
