@@ -255,6 +255,10 @@ class ReportAdmin(admin.ModelAdmin):
             extra_context["moves"] = [
                 (action, ACTION_LABELS[action]) for action in workflow.allowed_actions(report, request.user)
             ]
+            far_future = report.deadline + timedelta(days=365) if report.deadline else None
+            extra_context["may_extend"] = far_future is not None and not workflow.extension_refusal(
+                report, by=request.user, deadline=far_future
+            )
         return super().change_view(request, object_id, form_url, extra_context)
 
     FORMS = {

@@ -165,7 +165,7 @@ def _reports(orgs):
         )
         if outcome == "submitted":
             continue
-        t = created + timedelta(hours=rng.uniform(0.5, min(20, age.total_seconds() / 3600 * 0.3)))
+        t = created + timedelta(hours=rng.uniform(0.3, min(6, age.total_seconds() / 3600 * 0.3)))
         if outcome == "rejected":
             if published and rng.random() < 0.6:
                 workflow.reject(
@@ -191,6 +191,22 @@ def _reports(orgs):
             continue
         limit = report.deadline - t
         workflow.start(report, by=handler, now=t + limit * 0.1, notify=False)
+        if rng.random() < 0.08:
+            # The handler asks for more time (延期); most requests are granted, some wait or are refused.
+            asked = t + limit * 0.5
+            extension = workflow.request_extension(
+                report,
+                by=handler,
+                deadline=report.deadline + timedelta(days=2),
+                reason="需要协调相关部门和采购材料，申请延期两天。",
+                now=asked,
+            )
+            if outcome != "in_progress" or rng.random() < 0.5:
+                workflow.decide_extension(
+                    extension, by=coordinator, grant=rng.random() < 0.8, now=asked + timedelta(hours=2)
+                )
+            report.refresh_from_db()
+            limit = report.deadline - t
         if outcome == "in_progress":
             continue
         late = rng.random() < 0.12
@@ -206,6 +222,20 @@ def _reports(orgs):
         )
         if outcome == "resolved":
             continue
+        if rng.random() < 0.8:  # the reporter went back and rated it; the others were published unrated
+            score = rng.choices(["satisfied", "fairly", "dissatisfied"], weights=[75, 20, 5])[0]
+            comment = {
+                "satisfied": "已经处理好了，谢谢！",
+                "fairly": "基本处理好了。",
+                "dissatisfied": "还没有彻底解决。",
+            }[score]
+            workflow.rate(
+                report,
+                volunteer=report.reporter,
+                score=score,
+                comment=comment,
+                now=min(done_at + timedelta(hours=rng.uniform(1, 24)), now),
+            )
         workflow.publish(
             report, by=coordinator, now=min(done_at + timedelta(hours=rng.uniform(1, 12)), now), notify=False
         )

@@ -12,4 +12,6 @@ urlpatterns = [
     path("me/reports/<int:pk>/rate/", views.rate, name="rate"),
     path("board/", views.board, name="board"),
     path("board/<int:pk>/", views.board_detail, name="board_detail"),
+    path("stats/", views.stats_page, name="stats"),
+    path("campaigns/<int:pk>/", views.campaign_page, name="campaign"),
 ]

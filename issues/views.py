@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from beefeed import photos
 from beefeed.geo import distance_m, nearest
 from beefeed.models import Organization
-from issues import workflow
+from issues import stats, workflow
 from issues.forms import MAX_PHOTOS, RatingForm, ReportForm, parse_position
 from issues.models import DUPLICATE_RADIUS_M, Category, Rating, Report, ReportEvent, ReportPhoto, State
 from issues.queries import board_filter, live_figures, possible_duplicates
@@ -212,3 +212,32 @@ def rate(request, pk):
         "open_for_rating": open_for_rating,
     }
     return render(request, "issues/rate.html", context, status=400 if form.errors or photo_errors else 200)
+
+
+def stats_page(request):
+    """Public statistics: the district's own account, the three rates, charts with tables beside them."""
+    campaigns = list(stats.campaigns())
+    by_category = stats.breakdown("category")
+    by_community = stats.breakdown("community")
+    by_month = stats.breakdown("month")
+    context = {
+        "overall": stats.overall(),
+        "counts": {
+            "categories": Category.objects.count(),
+            "campaigns": len(campaigns),
+        },
+        "by_category": stats.bars(by_category),
+        "by_community": stats.bars(by_community),
+        "by_month": stats.bars(by_month),
+        "by_organization": stats.breakdown("organization"),
+        "campaigns": campaigns,
+    }
+    return render(request, "issues/stats.html", context)
+
+
+def campaign_page(request, pk):
+    campaign = get_object_or_404(stats.campaigns(), pk=pk)
+    reports = Report.objects.public().filter(campaign=campaign).select_related("category", "community", "assignee")
+    page = Paginator(reports.order_by("-published_at"), 20).get_page(request.GET.get("page"))
+    context = {"campaign": campaign, "page": page, "overall": stats.overall(Report.objects.filter(campaign=campaign))}
+    return render(request, "issues/campaign.html", context)

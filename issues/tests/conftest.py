@@ -45,6 +45,7 @@ def make_report(volunteer, category, community_a):
             latitude=fields.pop("latitude", 30.2745),
             longitude=fields.pop("longitude", 118.1322),
             address=fields.pop("address", "广场花苑小区3栋"),
+            campaign=fields.pop("campaign", None),
             photos=[processed_photo()],
             notify=False,
         )

@@ -1,0 +1,172 @@
+"""The three rates (三率) and the statistics: the one home of how they are counted.
+
+- response rate: dispatched within TRIAGE_HOURS of arriving, over all dispatched;
+- on-time resolution rate: resolved by the deadline (a granted extension moved it), over all resolved;
+- satisfaction rate: 满意 + 基本满意 over rated (not rated is not satisfied, and not counted);
+- average and median time from dispatch to resolution; overdue now; extensions granted.
+
+Every figure is a database aggregation grouped by organization, category, community or
+month; the only extra queries are one per group for the median, never one per report.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from issues.models import ExtensionRequest, Rating, Report, State
+
+SOLVED = [State.RESOLVED, State.PUBLISHED]
+IN_HAND = [State.DISPATCHED, State.IN_PROGRESS]
+DIMENSIONS = {
+    "organization": ("assignee_id", "assignee__name"),
+    "category": ("category_id", "category__name"),
+    "community": ("community_id", "community__name"),
+    "month": ("month", None),
+}
+
+
+@dataclass
+class Row:
+    key: object
+    label: str
+    received: int
+    dispatched: int
+    responded: int
+    solved: int
+    on_time: int
+    rated: int
+    satisfied: int
+    overdue: int
+    extended: int
+    average: datetime.timedelta | None
+    median: datetime.timedelta | None = None
+
+    @staticmethod
+    def _rate(part, whole):
+        return round(100 * part / whole, 1) if whole else None
+
+    @property
+    def response_rate(self):
+        return self._rate(self.responded, self.dispatched)
+
+    @property
+    def on_time_rate(self):
+        return self._rate(self.on_time, self.solved)
+
+    @property
+    def satisfaction_rate(self):
+        return self._rate(self.satisfied, self.rated)
+
+
+def _duration():
+    return ExpressionWrapper(F("resolved_at") - F("dispatched_at"), output_field=DurationField())
+
+
+def _aggregates(now):
+    triage = datetime.timedelta(hours=settings.TRIAGE_HOURS)
+    solved = Q(state__in=SOLVED)
+    granted = ExtensionRequest.objects.filter(report=OuterRef("pk"), status=ExtensionRequest.Status.GRANTED)
+    return {
+        "received": Count("id", distinct=True),
+        "dispatched": Count("id", filter=Q(dispatched_at__isnull=False), distinct=True),
+        "responded": Count("id", filter=Q(dispatched_at__lte=F("created_at") + triage), distinct=True),
+        "solved": Count("id", filter=solved, distinct=True),
+        "on_time": Count("id", filter=solved & Q(resolved_at__lte=F("deadline")), distinct=True),
+        "rated": Count("rating", distinct=True),
+        "satisfied": Count(
+            "rating", filter=Q(rating__score__in=[Rating.Score.SATISFIED, Rating.Score.FAIRLY]), distinct=True
+        ),
+        "overdue": Count("id", filter=Q(state__in=IN_HAND, deadline__lt=now), distinct=True),
+        # A subquery, not a join: a report with two requests must not count twice in the average.
+        "extended": Count("id", filter=Q(Exists(granted)), distinct=True),
+        "average": Avg(_duration(), filter=solved & Q(dispatched_at__isnull=False)),
+    }
+
+
+def _median(reports):
+    """The middle duration of `reports` (solved ones), found by the database: one query."""
+    durations = (
+        reports.filter(state__in=SOLVED, dispatched_at__isnull=False, resolved_at__isnull=False)
+        .annotate(took=_duration())
+        .order_by("took")
+        .values_list("took", flat=True)
+    )
+    count = durations.count()
+    if not count:
+        return None
+    return durations[(count - 1) // 2]
+
+
+def breakdown(dimension, reports=None, now=None):
+    """[Row, …] for each organization / category / community / month."""
+    now = now or timezone.now()
+    reports = Report.objects.all() if reports is None else reports
+    key, label = DIMENSIONS[dimension]
+    if dimension == "month":
+        grouped = reports.annotate(month=TruncMonth("created_at", tzinfo=timezone.get_default_timezone()))
+        values = grouped.values("month")
+    else:
+        grouped = reports.filter(**{f"{key}__isnull": False})
+        values = grouped.values(key, label)
+    rows = []
+    for data in values.annotate(**_aggregates(now)).order_by(key if dimension == "month" else label):
+        group_key = data.pop(key)
+        group_label = group_key.strftime("%Y-%m") if dimension == "month" else data.pop(label)
+        row = Row(key=group_key, label=group_label, **data)
+        scope = grouped.filter(month=group_key) if dimension == "month" else grouped.filter(**{key: group_key})
+        row.median = _median(scope)
+        rows.append(row)
+    return rows
+
+
+def overall(reports=None, now=None):
+    now = now or timezone.now()
+    reports = Report.objects.all() if reports is None else reports
+    data = reports.aggregate(**_aggregates(now))
+    row = Row(key=None, label="", **data)
+    row.median = _median(reports)
+    return row
+
+
+def bars(rows, value="received"):
+    """Rows with the width (in % of the largest) of a bar for `value`."""
+    largest = max((getattr(row, value) or 0 for row in rows), default=0)
+    return [(row, round(100 * (getattr(row, value) or 0) / largest) if largest else 0) for row in rows]
+
+
+def campaigns():
+    from issues.models import Campaign
+
+    return Campaign.objects.annotate(
+        received=Count("reports", distinct=True),
+        solved=Count("reports", filter=Q(reports__state__in=SOLVED), distinct=True),
+        published=Count("reports", filter=Q(reports__state=State.PUBLISHED), distinct=True),
+    ).order_by("-starts_on")
+
+
+def coordinator_dashboard(now=None):
+    """What a coordinator must look at now (the admin's front page)."""
+    now = now or timezone.now()
+    end_of_today = timezone.localtime(now).replace(hour=23, minute=59, second=59)
+    late_triage = now - datetime.timedelta(hours=settings.TRIAGE_HOURS)
+    overdue = (
+        Report.objects.filter(state__in=IN_HAND, deadline__lt=now)
+        .values("assignee_id", "assignee__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "assignee__name")
+    )
+    return {
+        "overdue_by_organization": list(overdue),
+        "overdue_total": sum(row["n"] for row in overdue),
+        "due_today": Report.objects.filter(state__in=IN_HAND, deadline__gte=now, deadline__lte=end_of_today).count(),
+        "waiting_for_triage": Report.objects.filter(state=State.SUBMITTED).count(),
+        "waiting_too_long": Report.objects.filter(state=State.SUBMITTED, created_at__lt=late_triage).count(),
+        "extensions_pending": ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING).count(),
+        "dissatisfied_to_review": Rating.objects.filter(
+            score=Rating.Score.DISSATISFIED, reviewed_at__isnull=True
+        ).count(),
+    }
