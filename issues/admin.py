@@ -2,6 +2,8 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -11,9 +13,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from beefeed import photos
+from beefeed import photos, spreadsheets
 from beefeed.models import Organization
-from issues import deadlines, workflow
+from issues import deadlines, exports, workflow
 from issues.forms import DispatchForm, NoteForm, ReasonForm, RejectForm, ResolveForm
 from issues.models import (
     ACTIVE_STATES,
@@ -116,7 +118,13 @@ class ReportAdmin(admin.ModelAdmin):
     list_per_page = 50
     date_hierarchy = None
     inlines = [PhotoInline, EventInline]
-    actions = ["dispatch_selected", "publish_selected", "reverse_points_selected"]
+    actions = [
+        "dispatch_selected",
+        "publish_selected",
+        "reverse_points_selected",
+        "export_selected_xlsx",
+        "export_selected_csv",
+    ]
     fields = [
         "ref",
         "state_badge",
@@ -246,7 +254,37 @@ class ReportAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.act_view),
                 name=f"{opts.app_label}_{opts.model_name}_act",
             ),
+            path(
+                "export/<str:fmt>/",
+                self.admin_site.admin_view(self.export_view),
+                name=f"{opts.app_label}_{opts.model_name}_export",
+            ),
         ] + super().get_urls()
+
+    def export_view(self, request, fmt):
+        """The list as filtered and searched on screen, as .xlsx or .csv (handlers: their own reports only)."""
+        if fmt not in ("xlsx", "csv"):
+            raise Http404
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            queryset = self.get_changelist_instance(request).get_queryset(request)
+        except IncorrectLookupParameters:
+            queryset = self.get_queryset(request)
+        return self._export(queryset, fmt)
+
+    def _export(self, queryset, fmt):
+        headers, rows = exports.report_table(queryset)
+        name = f"beefeed-reports-{timezone.localdate():%Y%m%d}"
+        return spreadsheets.response(headers, rows, fmt=fmt, filename=name, title="reports")
+
+    @admin.action(description=gettext_lazy("Export selected reports (Excel)"))
+    def export_selected_xlsx(self, request, queryset):
+        return self._export(queryset, "xlsx")
+
+    @admin.action(description=gettext_lazy("Export selected reports (CSV)"))
+    def export_selected_csv(self, request, queryset):
+        return self._export(queryset, "csv")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
@@ -427,7 +465,7 @@ class TriageAdmin(ReportAdmin):
     """The coordinators' queue: new reports, oldest first."""
 
     list_filter = ["category", "community"]
-    actions = ["dispatch_selected"]
+    actions = ["dispatch_selected", "export_selected_xlsx", "export_selected_csv"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(state=State.SUBMITTED).order_by("created_at")

@@ -3,14 +3,15 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from beefeed import photos
+from beefeed import photos, spreadsheets
 from beefeed.geo import distance_m, nearest
 from beefeed.models import Organization
-from issues import stats, workflow
+from issues import exports, stats, workflow
 from issues.forms import MAX_PHOTOS, RatingForm, ReportForm, parse_position
 from issues.models import DUPLICATE_RADIUS_M, Category, Rating, Report, ReportEvent, ReportPhoto, State
 from issues.queries import board_filter, live_figures, possible_duplicates
@@ -241,3 +242,40 @@ def campaign_page(request, pk):
     page = Paginator(reports.order_by("-published_at"), 20).get_page(request.GET.get("page"))
     context = {"campaign": campaign, "page": page, "overall": stats.overall(Report.objects.filter(campaign=campaign))}
     return render(request, "issues/campaign.html", context)
+
+
+def stats_export(request, fmt):
+    """/stats.xlsx and /stats.csv: the public figures, for the office's own spreadsheets."""
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    headers, rows = exports.rates_table()
+    name = f"beefeed-stats-{timezone.localdate():%Y%m%d}"
+    return spreadsheets.response(headers, rows, fmt=fmt, filename=name, title="stats")
+
+
+def board_geojson(request):
+    """RFC 7946 FeatureCollection of the published reports: where, what, by whom it was solved; no person."""
+    reports = Report.objects.public().select_related("category", "community", "assignee").order_by("-published_at")
+    features = [
+        {
+            "type": "Feature",
+            "id": report.reference,
+            "geometry": {"type": "Point", "coordinates": [round(report.longitude, 6), round(report.latitude, 6)]},
+            "properties": {
+                "reference": report.reference,
+                "category": report.category.name,
+                "community": report.community.name,
+                "handled_by": report.assignee.name if report.assignee else "",
+                "resolved": timezone.localtime(report.resolved_at).isoformat() if report.resolved_at else None,
+                "on_time": bool(report.resolved_at and report.deadline and report.resolved_at <= report.deadline),
+                "url": request.build_absolute_uri(reverse("issues:board_detail", args=[report.pk])),
+            },
+        }
+        for report in reports
+        if report.latitude is not None and report.longitude is not None
+    ]
+    response = JsonResponse(
+        {"type": "FeatureCollection", "features": features}, json_dumps_params={"ensure_ascii": False}
+    )
+    response["Content-Type"] = "application/geo+json; charset=utf-8"
+    return response

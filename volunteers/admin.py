@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from beefeed import spreadsheets
 from beefeed.admin_tools import ProcessedImageField, community_scoped
 from volunteers import membership, points, views
 from volunteers.models import (
@@ -435,6 +436,22 @@ class QuarterAdmin(admin.ModelAdmin):
 @admin.register(QuarterTally)
 class QuarterTallyAdmin(admin.ModelAdmin):
     list_display = ["quarter", "volunteer", "community", "points", "hours", "reports", "solved"]
+    actions = ["export_xlsx"]
+
+    @admin.action(description=gettext_lazy("Export selected tallies (Excel)"))
+    def export_xlsx(self, request, queryset):
+        headers = [_("Quarter"), _("Community"), _("Volunteer"), _("Card no."), _("Points"), _("Hours")]
+        headers += [_("Reports"), _("Solved")]
+        rows = [
+            [t.quarter.key, t.community.name, t.volunteer.name, t.volunteer.card_number, t.points, t.hours]
+            + [t.reports, t.solved]
+            for t in queryset.select_related("quarter", "community", "volunteer").order_by(
+                "quarter__year", "quarter__number", "community__name", "-points"
+            )
+        ]
+        name = f"beefeed-tallies-{timezone.localdate():%Y%m%d}"
+        return spreadsheets.response(headers, rows, fmt="xlsx", filename=name, title="tallies")
+
     list_filter = ["quarter", "community"]
     list_select_related = ["quarter", "volunteer", "community"]
     search_fields = ["volunteer__name"]
@@ -537,7 +554,19 @@ class RedemptionAdmin(admin.ModelAdmin):
         "cancel_reason",
     ]
     fields = readonly_fields
-    actions = ["hand_over_selected", "cancel_selected"]
+    actions = ["hand_over_selected", "cancel_selected", "export_xlsx"]
+
+    @admin.action(description=gettext_lazy("Export selected redemptions (Excel)"))
+    def export_xlsx(self, request, queryset):
+        headers = [_("Redeemed at"), _("Community"), _("Volunteer"), _("Card no."), _("Reward"), _("Points")]
+        headers += [_("Status"), _("Handed over or cancelled at")]
+        rows = [
+            [r.created_at, r.volunteer.community.name, r.volunteer.name, r.volunteer.card_number, r.item.name]
+            + [r.points, r.get_status_display(), r.closed_at]
+            for r in queryset.select_related("volunteer__community", "item").order_by("created_at")
+        ]
+        name = f"beefeed-redemptions-{timezone.localdate():%Y%m%d}"
+        return spreadsheets.response(headers, rows, fmt="xlsx", filename=name, title="redemptions")
 
     @admin.display(description=gettext_lazy("community"), ordering="volunteer__community__name")
     def community(self, redemption):

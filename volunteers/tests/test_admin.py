@@ -11,7 +11,7 @@ from django.utils import timezone
 from beefeed.tests.images import exif_with_gps_and_orientation, jpeg_bytes
 from conftest import make_volunteer
 from volunteers import points
-from volunteers.models import Activity, PointsEntry, Quarter, Redemption, RedemptionWindow, RewardItem
+from volunteers.models import Activity, PointsEntry, Quarter, QuarterTally, Redemption, RedemptionWindow, RewardItem
 from volunteers.tests.conftest import credit
 
 pytestmark = pytest.mark.django_db
@@ -226,3 +226,30 @@ def test_redemption_windows_may_not_overlap(client, coordinator, window):
     )
     assert response.status_code == 200
     assert RedemptionWindow.objects.count() == 1
+
+
+def test_tallies_and_redemptions_export_to_excel(client, coordinator, volunteer, window, kettle, patrol):
+    import io
+
+    from openpyxl import load_workbook
+
+    first_of_this = points.quarter_bounds(*points.quarter_of(timezone.localdate()))[0]
+    year, number = points.quarter_of(first_of_this - datetime.timedelta(days=1))
+    on = points.quarter_bounds(year, number)[0] + datetime.timedelta(days=3)
+    points.award(volunteer, item=patrol, source="activity:1", rule="activity", points=40, by=coordinator, on=on)
+    points.close_quarter(year, number, by=coordinator)
+    points.redeem(volunteer, kettle, token=uuid.uuid4())
+    client.force_login(coordinator)
+    tallies = client.post(
+        changelist("quartertally"),
+        {"action": "export_xlsx", "_selected_action": list(QuarterTally.objects.values_list("pk", flat=True))},
+    )
+    sheet = load_workbook(io.BytesIO(tallies.content)).active
+    assert [c.value for c in sheet[1]][:3] == ["季度", "社区", "志愿者"]
+    assert [c.value for c in sheet[2]][2:5] == ["叶小蜂", volunteer.card_number, 40]
+    redemptions = client.post(
+        changelist("redemption"),
+        {"action": "export_xlsx", "_selected_action": list(Redemption.objects.values_list("pk", flat=True))},
+    )
+    sheet = load_workbook(io.BytesIO(redemptions.content)).active
+    assert sheet.max_row == 2 and sheet["E2"].value == "电热水壶" and isinstance(sheet["A2"].value, datetime.datetime)
