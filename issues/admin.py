@@ -577,6 +577,13 @@ class ExtensionRequestAdmin(admin.ModelAdmin):
         form.user = request.user
         return form
 
+    def add_view(self, request, form_url="", extra_context=None):
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except workflow.TransitionError as error:  # someone asked for the same report a moment earlier
+            messages.error(request, str(error))
+            return HttpResponseRedirect(reverse("admin:issues_extensionrequest_changelist"))
+
     def _decide(self, request, queryset, grant):
         done = 0
         for extension in queryset:
@@ -605,7 +612,13 @@ class RatingAdmin(admin.ModelAdmin):
     list_display = ["report", "score", "comment", "created_at", "reviewed_at"]
     list_filter = ["score", ("reviewed_at", admin.EmptyFieldListFilter)]
     list_select_related = ["report"]
-    readonly_fields = ["report", "volunteer", "score", "comment", "photo", "created_at", "reviewed_at", "reviewed_by"]
+    fields = ["report", "reporter", "score", "comment", "photo", "created_at", "reviewed_at", "reviewed_by"]
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("reporter"))
+    def reporter(self, rating):
+        return rating.volunteer.short_name  # as on the report page: handlers need no full name
+
     actions = ["mark_reviewed"]
 
     def get_queryset(self, request):

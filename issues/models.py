@@ -237,6 +237,14 @@ class Report(models.Model):
             return None
 
     @property
+    def current_rating(self):
+        """The rating of the latest resolution (None if reopened and resolved again since)."""
+        rating = self.rating_or_none
+        if rating and self.resolved_at and rating.created_at < self.resolved_at:
+            return None
+        return rating
+
+    @property
     def reference(self):
         """The number the courier quotes: BF and six digits."""
         return f"BF{self.pk:06d}" if self.pk else "BF——"
@@ -465,6 +473,14 @@ class SupervisionNotice(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     key = models.CharField(_("key"), max_length=80)
     report = models.ForeignKey(Report, on_delete=models.CASCADE, null=True, blank=True, related_name="notices")
+    # What to send is fixed when the notice is recorded, so a retry sends exactly that.
+    recipients = models.TextField(_("recipients"), blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    to_robot = models.BooleanField(_("also to the WeChat Work robot"), default=False)
+    mail_done = models.BooleanField(_("e-mail sent"), default=False)
+    robot_done = models.BooleanField(_("robot message sent"), default=False)
+    claimed_at = models.DateTimeField(_("being sent since"), null=True, blank=True)
     created_at = models.DateTimeField(_("due since"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)

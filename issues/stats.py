@@ -1,6 +1,7 @@
 """The three rates (三率) and the statistics: the one home of how they are counted.
 
-- response rate: dispatched within TRIAGE_HOURS of arriving, over all dispatched;
+- response rate: dispatched within TRIAGE_HOURS of arriving, over all dispatched plus those
+  still waiting longer than that;
 - on-time resolution rate: resolved by the deadline (a granted extension moved it), over all resolved;
 - satisfaction rate: 满意 + 基本满意 over rated (not rated is not satisfied, and not counted);
 - average and median time from dispatch to resolution; overdue now; extensions granted.
@@ -17,6 +18,7 @@ from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrappe
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from issues import deadlines
 from issues.models import ExtensionRequest, Rating, Report, State
 
 SOLVED = [State.RESOLVED, State.PUBLISHED]
@@ -54,6 +56,10 @@ class Row:
         return self._rate(self.responded, self.dispatched)
 
     @property
+    def not_rated(self):
+        return max(0, self.solved - self.rated)
+
+    @property
     def on_time_rate(self):
         return self._rate(self.on_time, self.solved)
 
@@ -72,7 +78,12 @@ def _aggregates(now):
     granted = ExtensionRequest.objects.filter(report=OuterRef("pk"), status=ExtensionRequest.Status.GRANTED)
     return {
         "received": Count("id", distinct=True),
-        "dispatched": Count("id", filter=Q(dispatched_at__isnull=False), distinct=True),
+        # Reports still waiting past the triage time count against the response rate too.
+        "dispatched": Count(
+            "id",
+            filter=Q(dispatched_at__isnull=False) | Q(state=State.SUBMITTED, created_at__lt=now - triage),
+            distinct=True,
+        ),
         "responded": Count("id", filter=Q(dispatched_at__lte=F("created_at") + triage), distinct=True),
         "solved": Count("id", filter=solved, distinct=True),
         "on_time": Count("id", filter=solved & Q(resolved_at__lte=F("deadline")), distinct=True),
@@ -98,7 +109,8 @@ def _median(reports):
     count = durations.count()
     if not count:
         return None
-    return durations[(count - 1) // 2]
+    middle = list(durations[(count - 1) // 2 : count // 2 + 1])  # one value, or the two middle ones
+    return sum(middle, datetime.timedelta()) / len(middle)
 
 
 def breakdown(dimension, reports=None, now=None):
@@ -117,7 +129,12 @@ def breakdown(dimension, reports=None, now=None):
         group_key = data.pop(key)
         group_label = group_key.strftime("%Y-%m") if dimension == "month" else data.pop(label)
         row = Row(key=group_key, label=group_label, **data)
-        scope = grouped.filter(month=group_key) if dimension == "month" else grouped.filter(**{key: group_key})
+        if dimension == "month":
+            start = group_key
+            end = (start + datetime.timedelta(days=32)).replace(day=1)
+            scope = reports.filter(created_at__gte=start, created_at__lt=end)
+        else:
+            scope = grouped.filter(**{key: group_key})
         row.median = _median(scope)
         rows.append(row)
     return rows
@@ -165,6 +182,8 @@ def coordinator_dashboard(now=None):
         "due_today": Report.objects.filter(state__in=IN_HAND, deadline__gte=now, deadline__lte=end_of_today).count(),
         "waiting_for_triage": Report.objects.filter(state=State.SUBMITTED).count(),
         "waiting_too_long": Report.objects.filter(state=State.SUBMITTED, created_at__lt=late_triage).count(),
+        "returned": Report.objects.filter(state=State.RETURNED).count(),
+        "calendar_gaps": deadlines.calendar_gaps(now),
         "extensions_pending": ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING).count(),
         "dissatisfied_to_review": Rating.objects.filter(
             score=Rating.Score.DISSATISFIED, reviewed_at__isnull=True

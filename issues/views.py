@@ -176,6 +176,8 @@ def rate(request, pk):
         Report.objects.select_related("category", "community"), pk=pk, reporter=request.volunteer
     )
     already = Rating.objects.filter(report=report).first()
+    if already and report.resolved_at and already.created_at < report.resolved_at:
+        already = None  # reopened and resolved again since: the reporter rates the new result
     open_for_rating = report.state in (State.RESOLVED, State.PUBLISHED) and already is None
     photo_errors = []
     if request.method == "POST" and open_for_rating:
@@ -231,6 +233,11 @@ def stats_page(request):
         "by_community": stats.bars(by_community),
         "by_month": stats.bars(by_month),
         "by_organization": stats.breakdown("organization"),
+        "rates": [
+            (_("By category"), _("Category"), by_category),
+            (_("By community"), _("Community"), by_community),
+            (_("By month"), _("Month"), by_month),
+        ],
         "campaigns": campaigns,
     }
     return render(request, "issues/stats.html", context)

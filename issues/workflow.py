@@ -12,6 +12,7 @@ the functions below; nothing else assigns `Report.state`. Each move:
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -117,6 +118,61 @@ def submit_report(
     """
     if volunteer is None or not volunteer.is_approved:
         raise TransitionError(_("Your volunteer account has not been approved yet, so you cannot report."))
+    return _create_report(
+        reporter=volunteer,
+        actor=volunteer.user,
+        note="",
+        category=category,
+        description=description,
+        community=community,
+        latitude=latitude,
+        longitude=longitude,
+        address=address,
+        station=station,
+        campaign=campaign,
+        photos=photos,
+        now=now,
+        notify=notify,
+    )
+
+
+def submit_client_report(*, client, category, description, community, latitude, longitude, address, photos, now=None):
+    """A report from an Open311 client: the same state machine, attributed to the client, no volunteer."""
+    return _create_report(
+        reporter=None,
+        actor=None,
+        note=_("Received through the Open311 API from %(client)s.") % {"client": client},
+        category=category,
+        description=description,
+        community=community,
+        latitude=latitude,
+        longitude=longitude,
+        address=address,
+        station=None,
+        campaign=None,
+        photos=photos,
+        now=now,
+        notify=True,
+    )
+
+
+def _create_report(
+    *,
+    reporter,
+    actor,
+    note,
+    category,
+    description,
+    community,
+    latitude,
+    longitude,
+    address,
+    station,
+    campaign,
+    photos,
+    now,
+    notify,
+):
     if not (description or "").strip():
         raise TransitionError(_("Describe the problem in a few words."))
     if latitude is None and not (address or "").strip():
@@ -126,7 +182,7 @@ def submit_report(
     try:
         with transaction.atomic():
             report = Report.objects.create(
-                reporter=volunteer,
+                reporter=reporter,
                 category=category,
                 description=description.strip(),
                 community=community,
@@ -142,7 +198,8 @@ def submit_report(
             event = ReportEvent.objects.create(
                 report=report,
                 action="submit",
-                actor=volunteer.user,
+                actor=actor,
+                note=note,
                 from_state="",
                 to_state=State.SUBMITTED,
                 is_public=True,
@@ -195,7 +252,7 @@ def dispatch(report, *, by, organization=None, deadline=None, note="", now=None,
             raise TransitionError(_("The deadline must be in the future."))
         r.assignee = org
         r.deadline = due
-        r.dispatched_at = now
+        r.dispatched_at = r.dispatched_at or now  # the first dispatch counts for the response rate
         r.overdue_alerted_at = None
         return {"organization": org}
 
@@ -294,11 +351,10 @@ def reopen(report, *, by, reason, deadline=None, now=None, notify=True):
     def apply(r):
         due = deadline or deadline_for(r.category, now)
         r.deadline = due
-        r.dispatched_at = now
+        r.dispatched_at = r.dispatched_at or now  # the first dispatch counts for the response rate
         r.overdue_alerted_at = None
         r.resolved_at = None
         r.resolution_note = ""
-        Rating.objects.filter(report=r).delete()  # a new round: the reporter re-checks the new result
         return {"organization": r.assignee}
 
     return _move(report, "reopen", by=by, note=reason.strip(), now=now, apply=apply, notify=notify)
@@ -325,6 +381,11 @@ def _move(report, action, *, by, note, now, apply, notify, system=False):
         if not system and not _has_role(by, move.role, current):
             raise TransitionError(_("You may not do this with report %(ref)s.") % {"ref": current.reference})
         extra = apply(current) or {}
+        if action in ("resolve", "return", "reopen"):
+            # A request for more time lapses once the work it was for is over or goes elsewhere.
+            ExtensionRequest.objects.filter(report=current, status=ExtensionRequest.Status.PENDING).update(
+                status=ExtensionRequest.Status.REFUSED, decided_at=now, decision_note=_("The report moved on.")
+            )
         from_state = current.state
         current.state = move.target
         current.save()
@@ -391,6 +452,8 @@ def extension_refusal(report, *, by, deadline, now=None):
         return _("The deadline has passed: an extension is asked for before it.")
     if deadline <= report.deadline:
         return _("The new deadline must be later than the current one.")
+    if deadline > report.deadline + timedelta(days=90):
+        return _("An extension may add at most 90 days.")
     if ExtensionRequest.objects.filter(report=report, status=ExtensionRequest.Status.PENDING).exists():
         return _("An extension request for this report is already waiting for a decision.")
     return None
@@ -429,6 +492,10 @@ def decide_extension(request, *, by, grant, note="", now=None):
             raise TransitionError(_("Only a coordinator decides on extensions."))
         if current.status != ExtensionRequest.Status.PENDING:
             raise TransitionError(_("This extension request has already been decided."))
+        if grant and (
+            report.state not in (State.DISPATCHED, State.IN_PROGRESS) or report.deadline != current.old_deadline
+        ):
+            raise TransitionError(_("The report has moved on since the request; it can only be refused."))
         current.status = ExtensionRequest.Status.GRANTED if grant else ExtensionRequest.Status.REFUSED
         current.decided_by, current.decided_at, current.decision_note = by, now, (note or "").strip()[:300]
         current.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
@@ -461,10 +528,13 @@ def rate(report, *, volunteer, score, comment="", photo=None, now=None):
                 raise TransitionError(_("Only the volunteer who reported it rates the result."))
             if current.state not in (State.RESOLVED, State.PUBLISHED):
                 raise TransitionError(_("Report %(ref)s is not resolved yet.") % {"ref": current.reference})
-            if Rating.objects.filter(report=current).exists():
+            rating = Rating.objects.filter(report=current).first()
+            if rating is not None and rating.created_at >= (current.resolved_at or rating.created_at):
                 raise TransitionError(_("You have already rated report %(ref)s.") % {"ref": current.reference})
-            rating = Rating(report=current, volunteer=volunteer, score=score, comment=(comment or "").strip()[:500])
-            rating.created_at = now
+            # Reopened and resolved again since the last rating: the new rating replaces it (the timeline keeps both).
+            rating = rating or Rating(report=current, volunteer=volunteer)
+            rating.score, rating.comment = score, (comment or "").strip()[:500]
+            rating.created_at, rating.reviewed_at, rating.reviewed_by = now, None, None
             if photo is not None:
                 full, _thumb = photo.files()
                 rating.photo.save(full.name, full, save=False)

@@ -114,3 +114,31 @@ def test_the_coordinators_front_page_shows_what_is_late(client, district, coordi
     assert 'id="supervision-dashboard"' in body and "龙西社区" in body
     client.force_login(handler_a)
     assert 'id="supervision-dashboard"' not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_an_even_number_of_durations_has_the_mean_of_the_middle_two(district, make_report, coordinator, handler_a):
+    now = timezone.now()
+    report = make_report()
+    workflow.dispatch(report, by=coordinator, organization=report.community, now=now - 100 * H, notify=False)
+    workflow.resolve(report, by=handler_a, note="好了", photos=[processed_photo()], now=now - 60 * H, notify=False)
+    assert stats.overall().median == 30 * H  # 10, 20, 40, 60 hours
+
+
+def test_months_have_their_medians(district):
+    rows = stats.breakdown("month")
+    assert sum(r.received for r in rows) == 4
+    assert any(r.median is not None for r in rows)
+
+
+def test_reports_left_waiting_past_the_triage_time_lower_the_response_rate(district, make_report):
+    waiting = make_report()
+    Report.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - 10 * H)
+    assert stats.overall().response_rate == 60.0  # 3 of 5
+
+
+def test_reopening_keeps_the_first_dispatch_and_the_unhappy_rating(district, coordinator):
+    before = stats.overall()
+    workflow.reopen(district["B"], by=coordinator, reason="回访不满意")
+    after = stats.overall()
+    assert after.responded == before.responded and after.rated == before.rated
+    assert after.satisfied == before.satisfied

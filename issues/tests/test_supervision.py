@@ -91,6 +91,25 @@ class TestExtensions:
         report.refresh_from_db()
         assert report.deadline == wanted.replace(microsecond=0)
 
+    def test_a_request_lapses_when_the_report_moves_on(self, make_report, coordinator, handler_a):
+        report = make_report("in_progress", by_coordinator=coordinator, handler=handler_a)
+        request = workflow.request_extension(report, by=handler_a, deadline=report.deadline + HOUR, reason="等材料")
+        old = report.deadline
+        workflow.resolve(report, by=handler_a, note="修好了", photos=[processed_photo()], notify=False)
+        request.refresh_from_db()
+        assert request.status == "refused"
+        with pytest.raises(workflow.TransitionError):
+            workflow.decide_extension(request, by=coordinator, grant=True)
+        report.refresh_from_db()
+        assert report.deadline == old
+
+    def test_an_extension_adds_at_most_ninety_days(self, make_report, coordinator, handler_a):
+        report = make_report("dispatched", by_coordinator=coordinator)
+        far = report.deadline + datetime.timedelta(days=91)
+        with pytest.raises(workflow.TransitionError, match="90"):
+            workflow.request_extension(report, by=handler_a, deadline=far, reason="明年再说")
+        assert not ExtensionRequest.objects.exists()
+
 
 class TestSupervise:
     def test_a_reminder_before_the_deadline_once(self, make_report, coordinator, community_a, settings):
@@ -133,6 +152,54 @@ class TestSupervise:
         notice.refresh_from_db()
         assert notice.sent_at is not None and notice.attempts == 2
         assert len([m for m in mail.outbox if report.reference in m.subject]) == 1
+
+    def test_a_robot_failure_never_sends_the_mail_twice(
+        self, make_report, coordinator, community_a, settings, monkeypatch
+    ):
+        from issues import notifications
+
+        settings.WECOM_WEBHOOK_URL = "http://127.0.0.1:9/robot"  # nothing listens there: the robot fails
+        now = timezone.now()
+        report = dispatched_at(make_report, coordinator, community_a, now - HOUR * 50)
+        for minutes in (0, 5, 10):
+            supervision.run(now + datetime.timedelta(minutes=minutes))
+        assert len([m for m in mail.outbox if report.reference in m.subject]) == 1
+        notice = SupervisionNotice.objects.get(report=report, kind="escalation")
+        assert notice.mail_done and not notice.robot_done and notice.sent_at is None and notice.attempts == 3
+        monkeypatch.setattr(notifications, "post_to_wecom", lambda text: True)  # the robot is back
+        supervision.run(now + HOUR)
+        notice.refresh_from_db()
+        assert notice.sent_at is not None
+        assert len([m for m in mail.outbox if report.reference in m.subject]) == 1
+
+    def test_a_notice_another_run_is_sending_is_left_alone(self, make_report, coordinator, community_a):
+        now = timezone.now()
+        report = dispatched_at(make_report, coordinator, community_a, now - HOUR * 50)
+        supervision.escalate(now)
+        SupervisionNotice.objects.filter(report=report).update(claimed_at=now)  # a run that is busy with it
+        supervision.run(now + datetime.timedelta(minutes=1))
+        assert not [m for m in mail.outbox if report.reference in m.subject]
+        supervision.run(now + supervision.CLAIM_TIMEOUT + datetime.timedelta(minutes=1))  # that run died
+        assert len([m for m in mail.outbox if report.reference in m.subject]) == 1
+
+    def test_a_failed_reminder_is_still_sent_after_the_deadline(self, make_report, coordinator, community_a, settings):
+        now = timezone.now()
+        report = dispatched_at(make_report, coordinator, community_a, now - HOUR * 45)  # due in 3 h
+        settings.EMAIL_BACKEND = "issues.tests.test_notifications.BrokenBackend"
+        supervision.run(now)
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        supervision.run(now + HOUR * 5)  # past the deadline now: the reminder still goes, then the escalation
+        subjects = [m.subject for m in mail.outbox if report.reference in m.subject]
+        assert len(subjects) == 2 and any("提醒" in s for s in subjects)
+
+    def test_a_reminder_with_nobody_to_tell_stays_unsent_and_says_why(self, make_report, coordinator, community_a):
+        community_a.contact_email = ""
+        community_a.save()
+        now = timezone.now()
+        report = dispatched_at(make_report, coordinator, community_a, now - HOUR * 45)
+        supervision.run(now)
+        notice = SupervisionNotice.objects.get(report=report, kind="reminder")
+        assert notice.sent_at is None and "e-mail" in notice.last_error
 
     def test_the_daily_digest_goes_once_a_day(self, make_report, coordinator, community_a, settings):
         settings.DIGEST_HOUR = 8
@@ -210,9 +277,14 @@ class TestRating:
         workflow.rate(report, volunteer=volunteer, score="dissatisfied", comment="根本没修")
         workflow.reopen(report, by=coordinator, reason="回访不满意")
         report.refresh_from_db()
-        assert report.state == State.DISPATCHED and not Rating.objects.exists()
+        assert report.state == State.DISPATCHED
+        assert Rating.objects.get().score == "dissatisfied"  # the statistics keep the unhappy rating until re-rated
+        with pytest.raises(workflow.TransitionError):
+            workflow.rate(report, volunteer=volunteer, score="satisfied")  # not resolved again yet
         workflow.resolve(report, by=handler_a, note="这次修好了", photos=[processed_photo()], notify=False)
         workflow.rate(report, volunteer=volunteer, score="satisfied")
+        assert Rating.objects.get().score == "satisfied"
+        assert report.events.filter(action="rated").count() == 2
         assert points.balance(volunteer) == 5 + 2  # one re-check paid, not two
 
     def test_unrated_reports_are_published_after_the_rating_days(
@@ -236,3 +308,9 @@ class TestRating:
             workflow.resolve(report, by=handler_a, note="已处理", photos=[processed_photo()])
         notice = Notice.objects.get(volunteer=volunteer)
         assert report.reference in notice.text and notice.url == reverse("issues:rate", args=[report.pk])
+
+
+def test_the_run_is_also_a_task_for_the_worker(make_report, coordinator, community_a):
+    dispatched_at(make_report, coordinator, community_a, timezone.now() - HOUR * 50)
+    result = supervision.run_task.enqueue()
+    assert result.return_value["sent"].get("escalation") == 1
