@@ -72,6 +72,7 @@ PERMISSIONS = {
             "change_rating",
             "view_supervisionnotice",
         ],
+        "open311": ["view_apiclient", "add_apiclient", "change_apiclient", "view_clientreport"],
     },
     HANDLERS: {
         "beefeed": ["view_organization"],

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "volunteers",
     "csp",
     "issues",
+    "open311",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -167,6 +168,12 @@ SECOND_ESCALATION_HOURS = env.int("SECOND_ESCALATION_HOURS", default=24)
 TRIAGE_HOURS = env.int("TRIAGE_HOURS", default=4)
 DIGEST_HOUR = env.int("DIGEST_HOUR", default=8)
 RATING_DAYS = env.int("RATING_DAYS", default=3)
+
+# --- Open311 GeoReport v2 (open311) -------------------------------------------------
+# If set, a request naming another jurisdiction_id gets 404. Reports sent with only an address
+# go to this community until a coordinator corrects it (default: the first community by name).
+OPEN311_JURISDICTION = env.str("OPEN311_JURISDICTION", default="")
+OPEN311_DEFAULT_COMMUNITY = env.str("OPEN311_DEFAULT_COMMUNITY", default="")
 
 # --- Points (volunteers.points) --------------------------------------------------
 # Whether unspent points lapse when the fourth quarter is closed (default: they carry over).

@@ -22,6 +22,7 @@ urlpatterns = [
     # Pages without our <link rel=icon> (the admin) make browsers ask for this.
     path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("img/favicon.svg"))),
     path("admin/", admin.site.urls),
+    path("open311/v2/", include("open311.urls")),
     path("", include("issues.urls")),
     path("", include("volunteers.urls")),
     path("", include("stations.urls")),
