@@ -28,3 +28,16 @@ def community_scoped(request, queryset, field):
     if user.is_handler and user.organization_id:
         return queryset.filter(**{field: user.organization_id})
     return queryset.none()
+
+
+class ReadOnlyAdminMixin:
+    """For records written by the code (timelines, notices, tallies): the admin only shows them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from beefeed.admin_tools import ReadOnlyAdminMixin
 from open311.models import ApiClient, ClientReport
 
 
@@ -55,17 +56,8 @@ class ApiClientAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClientReport)
-class ClientReportAdmin(admin.ModelAdmin):
+class ClientReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["report", "client", "token"]
     list_filter = ["client"]
     readonly_fields = ["report", "client", "token", "account_id", "device_id", "email", "first_name", "last_name"]
     readonly_fields += ["phone", "media_url"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

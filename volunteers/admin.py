@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from beefeed import spreadsheets
-from beefeed.admin_tools import ProcessedImageField, community_scoped
+from beefeed.admin_tools import ProcessedImageField, ReadOnlyAdminMixin, community_scoped
 from volunteers import membership, points, views
 from volunteers.models import (
     Activity,
@@ -58,7 +58,7 @@ def ask_then(modeladmin, request, queryset, *, action, title, submit_label, desc
     return render(request, "admin/action_form.html", context)
 
 
-class LedgerInline(admin.TabularInline):
+class LedgerInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = PointsEntry
     fk_name = "volunteer"
     fields = ["occurred_on", "kind", "points", "hours", "item", "source", "reason", "created_by"]
@@ -69,15 +69,6 @@ class LedgerInline(admin.TabularInline):
     can_delete = False
     show_change_link = True
     verbose_name_plural = gettext_lazy("points ledger (newest first)")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class VolunteerForm(forms.ModelForm):
@@ -434,7 +425,7 @@ class QuarterAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuarterTally)
-class QuarterTallyAdmin(admin.ModelAdmin):
+class QuarterTallyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["quarter", "volunteer", "community", "points", "hours", "reports", "solved"]
     actions = ["export_xlsx"]
 
@@ -458,15 +449,6 @@ class QuarterTallyAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return community_scoped(request, super().get_queryset(request), "community_id")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class RewardItemForm(forms.ModelForm):
