@@ -223,3 +223,17 @@ def test_a_key_is_issued_in_the_admin_and_shown_once(client):
     key = text.split("api_key 是 ")[1].split(" ")[0]
     assert ApiClient.objects.by_key(key) == stored
     assert key not in client.get(reverse("admin:open311_apiclient_change", args=[stored.pk])).content.decode()
+
+
+def test_post_and_token_answer_in_xml_too(client, categories, community_a):
+    key = ApiClient.issue("XML 客户端", deferred_ids=True)[1]
+    response = client.post(
+        f"{BASE}/requests.xml",
+        {"api_key": key, "service_code": "pipes", "address_string": "龙西路12号", "description": "井盖松动"},
+    )
+    assert response.status_code == 201
+    root = ElementTree.fromstring(response.content)
+    token = root.find("request").findtext("token")
+    found = ElementTree.fromstring(client.get(f"{BASE}/tokens/{token}.xml").content)
+    assert found.find("request").findtext("service_request_id") == Report.objects.get().reference
+    assert Report.objects.get().address == "龙西路12号"
