@@ -93,6 +93,14 @@ def pending_volunteer(community_a):
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters start at zero in every test (with REDIS_URL they would outlive the run)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_passwords(settings):
     # The real hasher is slow on purpose; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

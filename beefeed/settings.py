@@ -120,12 +120,20 @@ AUTHENTICATION_BACKENDS = ["beefeed.auth.PhoneOrUsernameBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 
+# --- Cache: local memory by default; Redis (shared by all workers) with REDIS_URL ---------
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # --- Rate limits (beefeed.ratelimit; counted in the cache) ----------------------
 # Failed sign-ins per account and per address within the window; join-form posts per address per hour.
 LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=5)
 LOGIN_FAILURES_PER_IP = env.int("LOGIN_FAILURES_PER_IP", default=20)
 LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)
 JOINS_PER_IP_PER_HOUR = env.int("JOINS_PER_IP_PER_HOUR", default=20)
+REPORTS_PER_VOLUNTEER_PER_HOUR = env.int("REPORTS_PER_VOLUNTEER_PER_HOUR", default=20)
 
 # --- Station map tiles (stations.tiles) ------------------------------------------
 # "osm" (OpenStreetMap, the default) or "tianditu" (天地图, needs TIANDITU_KEY).
@@ -199,7 +207,7 @@ USE_TZ = True
 
 # --- Static and media -----------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 # Leaflet is served from its XStatic package at /static/leaflet/ (never copied into the repository).
 STATICFILES_DIRS = [BASE_DIR / "static", ("leaflet", xstatic.pkg.leaflet.BASE_DIR)]
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")

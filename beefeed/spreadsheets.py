@@ -12,15 +12,29 @@ import io
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value):
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    if isinstance(value, str):
+        # Control characters are not allowed in a spreadsheet; text is never a formula.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+def _csv_text(value):
+    """Text that Excel would run as a formula is quoted with a leading apostrophe (CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
     return value
 
 
@@ -41,6 +55,9 @@ def xlsx(headers, rows, *, title="Sheet"):
     for row in rows:
         values = [_cell(v) for v in row]
         sheet.append(values)
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # user text that looks like a formula stays text
+                cell.data_type = "s"
         widths = [max(w, _width(v)) for w, v in zip(widths, values, strict=False)]
     for index, value in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = min(max(value + 2, 8), 60)
@@ -63,7 +80,9 @@ def csv_bytes(headers, rows):
     for row in rows:
         writer.writerow(
             [
-                _cell(v).strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime.datetime) else ("" if v is None else v)
+                _cell(v).strftime("%Y-%m-%d %H:%M")
+                if isinstance(v, datetime.datetime)
+                else ("" if v is None else _csv_text(_cell(v)))
                 for v in row
             ]
         )

@@ -31,10 +31,8 @@ urlpatterns = [
 if settings.SERVE_MEDIA:
     # The embedded run serves photos itself; production leaves it to the proxy.
     # (django.conf.urls.static.static() would do nothing when DEBUG is off.)
-    urlpatterns += [
-        re_path(
-            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    ]
+    def media(request, path):
+        # MEDIA_ROOT is read on each request (tests give every test its own).
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+    urlpatterns += [re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", media)]

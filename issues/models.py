@@ -254,7 +254,7 @@ class Report(models.Model):
         text = (text or "").strip().upper()
         if text.startswith("BF"):
             text = text[2:]
-        return int(text) if text.isdigit() and len(text) <= 12 else None
+        return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None
 
     @property
     def is_overdue(self):

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -8,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from beefeed import photos, spreadsheets
+from beefeed import photos, ratelimit, spreadsheets
 from beefeed.geo import distance_m, nearest
 from beefeed.models import Organization
+from beefeed.views import too_many
 from issues import exports, stats, workflow
 from issues.forms import MAX_PHOTOS, RatingForm, ReportForm, parse_position
 from issues.models import DUPLICATE_RADIUS_M, Category, Rating, Report, ReportEvent, ReportPhoto, State
@@ -24,6 +26,12 @@ def report_new(request):
     volunteer = request.volunteer
     photo_errors = []
     if request.method == "POST":
+        limit = settings.REPORTS_PER_VOLUNTEER_PER_HOUR
+        if ratelimit.exceeded("report-volunteer", volunteer.pk, limit=limit):
+            return too_many(
+                request,
+                _("You sent %(n)d reports within the hour, the most we take. Please try again later.") % {"n": limit},
+            )
         form = ReportForm(request.POST)
         uploads = request.FILES.getlist("photos")
         processed = []
@@ -54,6 +62,7 @@ def report_new(request):
             except workflow.TransitionError as error:
                 form.add_error(None, str(error))
             else:
+                ratelimit.hit("report-volunteer", volunteer.pk, window=3600)
                 return redirect("issues:report_done", pk=report.pk)
         if uploads and not photo_errors:
             photo_errors.append(_("Your photos were not kept: please add them again."))

@@ -17,12 +17,12 @@ import xml.etree.ElementTree as ET
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
 from beefeed import photos, ratelimit
 from beefeed.geo import nearest
@@ -46,6 +46,15 @@ STATUS_NOTES = {
 }
 
 
+CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+
+
+def clean(value, limit=None):
+    """A parameter without NUL and other control characters (the database and XML refuse them)."""
+    text = (value or "").translate(CONTROL)
+    return text[:limit] if limit else text
+
+
 class ApiError(Exception):
     def __init__(self, status, code, description):
         super().__init__(description)
@@ -60,7 +69,7 @@ def _text(value):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return clean(str(value))
 
 
 def _xml(root_name, item_name, items):
@@ -94,8 +103,13 @@ def api(view):
     """Format check, jurisdiction check, ApiError → the spec's error list."""
 
     def wrapper(request, fmt, *args, **kwargs):
+        fmt = fmt.lower()
         if fmt not in ("xml", "json"):
             return error("xml", 404, 404, "format must be xml or json")
+        if request.method not in getattr(view, "methods", ("GET", "HEAD")):
+            response = error(fmt, 405, 405, f"{request.method} is not allowed here")
+            response["Allow"] = ", ".join(getattr(view, "methods", ("GET", "HEAD")))
+            return response
         configured = getattr(settings, "OPEN311_JURISDICTION", "")
         asked = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
         if configured and asked and asked != configured:
@@ -128,16 +142,14 @@ def _service(category):
     }
 
 
-@require_http_methods(["GET", "HEAD"])
 @api
 def services(request, fmt):
     return render(fmt, "services", "service", [_service(c) for c in Category.objects.order_by("position", "pk")])
 
 
-@require_http_methods(["GET", "HEAD"])
 @api
 def service_definition(request, fmt, code):
-    category = Category.objects.filter(code=code).first()
+    category = Category.objects.filter(code=clean(code, 50)).first()
     if category is None:
         raise ApiError(404, 404, f"no service with service_code {code[:50]!r}")
     definition = {"service_code": category.code, "attributes": []}
@@ -155,7 +167,7 @@ def service_definition(request, fmt, code):
 
 def _request_fields(request, report):
     published = report.state == State.PUBLISHED
-    updated = max(filter(None, [report.created_at, report.dispatched_at, report.resolved_at, report.published_at]))
+    updated = getattr(report, "last_event_at", None) or report.created_at  # the latest move of any kind
     photo = report.photos.all()[0] if published and report.photos.all() else None
     return {
         "service_request_id": report.reference,
@@ -179,19 +191,32 @@ def _request_fields(request, report):
 
 
 def _reports():
-    return Report.objects.select_related("category", "assignee").prefetch_related("photos")
+    return (
+        Report.objects.select_related("category", "assignee")
+        .prefetch_related("photos")
+        .annotate(last_event_at=Max("events__created_at"))
+    )
 
 
 def _parse_date(value, name):
-    moment = parse_datetime(value.replace(" ", "+")) if value else None
-    if value and moment is None:
-        raise ApiError(400, 400, f"{name} must be a W3C date-time, e.g. 2026-11-01T00:00:00+08:00")
-    if moment is not None and timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
+    problem = ApiError(400, 400, f"{name} must be a W3C date-time, e.g. 2026-11-01T00:00:00+08:00")
+    try:
+        moment = parse_datetime(clean(value).replace(" ", "+")) if value else None
+        if value and moment is None:
+            raise problem
+        if moment is not None and timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        if moment is not None and not (
+            datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+            <= moment
+            <= datetime.datetime(2999, 12, 31, tzinfo=datetime.UTC)
+        ):
+            raise problem
+    except (ValueError, OverflowError):
+        raise problem from None
     return moment
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
 @csrf_exempt
 def requests_endpoint(request, fmt):
     if request.method == "POST":
@@ -203,12 +228,12 @@ def requests_endpoint(request, fmt):
 def list_requests(request, fmt):
     params = request.GET
     reports = _reports()
-    ids = [i.strip() for i in params.get("service_request_id", "").split(",") if i.strip()]
+    ids = [i.strip() for i in clean(params.get("service_request_id", "")).split(",") if i.strip()]
     if ids:
         pks = [Report.pk_from_reference(i) for i in ids[:MAX_RECORDS]]
         reports = reports.filter(pk__in=[pk for pk in pks if pk])
     else:
-        codes = [c.strip() for c in params.get("service_code", "").split(",") if c.strip()]
+        codes = [c.strip() for c in clean(params.get("service_code", "")).split(",") if c.strip()]
         if codes:
             reports = reports.filter(category__code__in=codes)
         now = timezone.now()
@@ -232,7 +257,6 @@ def list_requests(request, fmt):
     return render(fmt, "service_requests", "request", items)
 
 
-@require_http_methods(["GET", "HEAD"])
 @api
 def one_request(request, fmt, reference):
     pk = Report.pk_from_reference(reference)
@@ -242,10 +266,9 @@ def one_request(request, fmt, reference):
     return render(fmt, "service_requests", "request", [_request_fields(request, report)])
 
 
-@require_http_methods(["GET", "HEAD"])
 @api
 def token(request, fmt, token):
-    link = ClientReport.objects.select_related("report").filter(token=token[:40]).first()
+    link = ClientReport.objects.select_related("report").filter(token=clean(token, 40)).first()
     if link is None:
         raise ApiError(404, 404, "unknown token")
     return render(
@@ -276,32 +299,38 @@ def _community(latitude, longitude):
     return areas.filter(name=default).first() or areas.first()
 
 
+def _post_only(view):
+    view.methods = ("POST",)
+    return view
+
+
 @api
+@_post_only
 def post_request(request, fmt):
     data = request.POST
-    client = ApiClient.objects.by_key(data.get("api_key"))
+    client = ApiClient.objects.by_key(clean(data.get("api_key")))
     if client is None:
         raise ApiError(403, 403, "api_key is missing or not valid")
     used = ratelimit.hit("open311-post", client.pk, window=3600)
     if used > client.posts_per_hour:
         return error(fmt, 429, 429, "too many requests for this api_key; try again within the hour")
-    category = Category.objects.filter(code=data.get("service_code", "")).first()
+    category = Category.objects.filter(code=clean(data.get("service_code"), 50)).first()
     if category is None:
         raise ApiError(400, 400, "service_code is missing or unknown")
     latitude = longitude = None
     if data.get("lat") or data.get("long"):
         latitude = _float(data.get("lat"), "lat", -90, 90)
         longitude = _float(data.get("long"), "long", -180, 180)
-    address = (data.get("address_string") or data.get("address_id") or "").strip()[:200]
+    address = clean(data.get("address_string") or data.get("address_id")).strip()[:200]
     if latitude is None and not address:
         raise ApiError(400, 400, "a location is required: lat and long, address_string or address_id")
-    description = (data.get("description") or "").replace("\x00", "").strip()
+    description = clean(data.get("description")).strip()
     if len(description) > 4000:
         raise ApiError(400, 400, "description may be at most 4000 characters")
     if not description:
         description = f"({category.name})"
     photo = None
-    media_url = (data.get("media_url") or "").strip()
+    media_url = clean(data.get("media_url")).strip()
     if media_url:
         try:
             photo = photos.process_bytes(media.fetch(media_url, allowed_hosts=client.allowed_media_hosts))
@@ -322,12 +351,12 @@ def post_request(request, fmt):
             report=report,
             client=client,
             token=uuid.uuid4().hex,
-            account_id=data.get("account_id", "")[:100],
-            device_id=data.get("device_id", "")[:100],
-            email=data.get("email", "")[:200],
-            first_name=data.get("first_name", "")[:100],
-            last_name=data.get("last_name", "")[:100],
-            phone=data.get("phone", "")[:40],
+            account_id=clean(data.get("account_id"), 100),
+            device_id=clean(data.get("device_id"), 100),
+            email=clean(data.get("email"), 200),
+            first_name=clean(data.get("first_name"), 100),
+            last_name=clean(data.get("last_name"), 100),
+            phone=clean(data.get("phone"), 40),
             media_url=media_url[:500],
         )
     answer = {"service_notice": "", "account_id": link.account_id}

@@ -32,7 +32,7 @@ def test_the_filtered_admin_list_exports_to_excel(client, make_report, coordinat
     assert isinstance(sheet["B2"].value, datetime.datetime)  # a real Excel date, not text
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["F"].width > 10
-    assert "139" not in "".join(str(c.value) for row in sheet.iter_rows() for c in row)
+    assert published.reporter.name not in "".join(str(c.value) for row in sheet.iter_rows() for c in row)
     assert client.get(url).status_code == 200 and workbook(client.get(url)).max_row == 4
 
 
@@ -91,3 +91,18 @@ def test_the_board_geojson_has_published_reports_only_and_no_person(client, make
     assert feature["properties"]["reference"] == published.reference
     text = response.content.decode()
     assert published.reporter.name not in text and published.reporter.user.phone not in text
+
+
+def test_text_that_looks_like_a_formula_stays_text(client, make_report, coordinator):
+    report = make_report(description='=HYPERLINK("http://evil.example","点我")\x0b')
+    client.force_login(coordinator)
+    sheet = workbook(client.get(reverse("admin:issues_report_export", args=["xlsx"])))
+    cell = sheet["F2"]
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(reverse("admin:issues_report_export", args=["csv"])).content.decode("utf-8-sig"))
+        )
+    )
+    assert rows[1][5].startswith("'=HYPERLINK")
+    assert report.reference in rows[1][0]

@@ -128,7 +128,7 @@ def test_every_refusal_is_an_error_list_and_stores_nothing(client, categories, c
 
 def test_media_only_from_the_hosts_a_key_allows_and_never_internal(client, categories, community_a):
     client_obj, key = ApiClient.issue("图片客户端", media_hosts="localhost\nimg.example.org")
-    response = post(client, key, media_url="http://localhost:8000/photo.jpg")
+    response = post(client, key, media_url="http://localhost/photo.jpg")
     assert response.status_code == 400 and "public" in response.json()[0]["description"]
     response = post(client, key, media_url="https://evil.example.net/photo.jpg")
     assert response.status_code == 400 and "may not" in response.json()[0]["description"]
@@ -237,3 +237,84 @@ def test_post_and_token_answer_in_xml_too(client, categories, community_a):
     found = ElementTree.fromstring(client.get(f"{BASE}/tokens/{token}.xml").content)
     assert found.find("request").findtext("service_request_id") == Report.objects.get().reference
     assert Report.objects.get().address == "龙西路12号"
+
+
+@pytest.mark.parametrize(
+    "address, public",
+    [
+        ("93.184.216.34", True),
+        ("10.0.0.1", False),
+        ("127.0.0.1", False),
+        ("169.254.169.254", False),
+        ("::1", False),
+        ("::ffff:10.0.0.1", False),
+        ("64:ff9b::a00:1", False),  # NAT64 around 10.0.0.1
+        ("2002:a00:1::", False),  # 6to4 around 10.0.0.1
+        ("2606:4700:4700::1111", True),
+    ],
+)
+def test_only_public_addresses_are_fetched_from(address, public):
+    import ipaddress
+
+    from open311 import media
+
+    assert media._is_public(ipaddress.ip_address(address)) is public
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://img.example.org:99999/x.jpg",
+        "http://[::1/x.jpg",
+        "http://img.example.org:8080/x.jpg",
+        "http://user:pw@img.example.org/x.jpg",
+    ],
+)
+def test_odd_media_addresses_are_refused_not_crashed(client, categories, community_a, url):
+    key = ApiClient.issue("图片客户端二", media_hosts="img.example.org")[1]
+    response = post(client, key, media_url=url)
+    assert response.status_code == 400 and not Report.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/requests.json?start_date=9999-12-31T00:00:00Z",
+        "/requests.json?end_date=0001-01-01T00:00:00Z",
+        "/requests.json?start_date=2026-02-30T00:00:00Z",
+        "/requests.json?start_date=2026-01-01T00:00:00%2B99:00",
+        "/requests/BF%C2%B2.json",
+        "/requests.json?service_request_id=BF%C2%B2,BF" + "9" * 30,
+        "/requests.json?service_code=a%00b",
+        "/services/a%00b.json",
+        "/tokens/%00.json",
+        "/requests/'BF'.xml",
+    ],
+)
+def test_odd_requests_get_an_error_list_never_a_500(client, categories, path):
+    response = client.get(BASE + path)
+    assert response.status_code in (200, 400, 404)
+    assert response["Content-Type"].startswith(("application/json", "text/xml"))
+
+
+def test_wrong_methods_and_upper_case_formats(client, categories):
+    response = client.put(f"{BASE}/services.json")
+    assert response.status_code == 405 and response.json()[0]["code"] == 405
+    assert client.get(f"{BASE}/services.JSON").status_code == 200
+
+
+def test_control_characters_never_reach_the_xml(client, categories, community_a):
+    key = ApiClient.issue("控制字符")[1]
+    response = client.post(
+        f"{BASE}/requests.xml",
+        {
+            "api_key": key,
+            "service_code": "pipes",
+            "address_string": "龙西路\x0b1号",
+            "account_id": "a\x01b",
+            "description": "井盖\x00松动",
+        },
+    )
+    assert response.status_code == 201
+    ElementTree.fromstring(response.content)  # well-formed
+    assert Report.objects.get().description == "井盖松动"
