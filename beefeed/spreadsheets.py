@@ -44,10 +44,7 @@ def _width(value):
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-def xlsx(headers, rows, *, title="Sheet"):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
+def _fill(sheet, headers, rows):
     sheet.append([str(h) for h in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -68,9 +65,21 @@ def xlsx(headers, rows, *, title="Sheet"):
             elif isinstance(cell.value, datetime.date):
                 cell.number_format = "yyyy-mm-dd"
     sheet.freeze_panes = "A2"
+
+
+def workbook(sheets):
+    """One .xlsx with a sheet per (title, headers, rows)."""
+    book = Workbook()
+    book.remove(book.active)
+    for title, headers, rows in sheets:
+        _fill(book.create_sheet(title[:31]), headers, rows)
     out = io.BytesIO()
-    workbook.save(out)
+    book.save(out)
     return out.getvalue()
+
+
+def xlsx(headers, rows, *, title="Sheet"):
+    return workbook([(title, headers, rows)])
 
 
 def csv_bytes(headers, rows):

@@ -57,3 +57,34 @@ def station_points(request, *, station):
         {"quarter": latest.quarter, "community": station.community, "rows": groups[0][1][:10] if groups else []},
         request=request,
     )
+
+
+def personal_data(request, *, volunteer):
+    """For the volunteer's own data download: their reports, ratings and station check-ins."""
+    from stations.models import Visit
+
+    reports = volunteer.reports.select_related("category", "community").order_by("created_at")
+    return {
+        "reports": [
+            {
+                "reference": r.reference,
+                "received": r.created_at,
+                "category": r.category.name,
+                "community": r.community.name,
+                "description": r.description,
+                "address": r.address,
+                "latitude": r.latitude,
+                "longitude": r.longitude,
+                "state": r.get_state_display(),
+            }
+            for r in reports
+        ],
+        "ratings": [
+            {"report": r.reference, "rating": r.rating.get_score_display(), "comment": r.rating.comment}
+            for r in reports.filter(rating__isnull=False).select_related("rating")
+        ],
+        "station_check_ins": [
+            {"station": v.station.name, "when": v.at, "service": v.get_service_display()}
+            for v in Visit.objects.filter(user=volunteer.user).select_related("station")
+        ],
+    }

@@ -8,7 +8,7 @@ the volunteer's own page (their latest reports).
 """
 
 _counters = []
-_sections = {"sheet": [], "me": []}
+_sections = {"sheet": [], "me": [], "data": []}
 
 
 def register(counter):
@@ -30,7 +30,8 @@ def register_section(page, section):
     """Add a part to one of our pages; it returns HTML.
 
     - "sheet": `section(request, community=, first_day=, last_day=)`, on the quarterly publication sheet;
-    - "me": `section(request, volunteer=)`, on the volunteer's own page.
+    - "me": `section(request, volunteer=)`, on the volunteer's own page;
+    - "data": `section(request, volunteer=)` → {name: [row dict, …]}, in the volunteer's data download.
     """
     if section not in _sections[page]:
         _sections[page].append(section)

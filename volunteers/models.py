@@ -56,6 +56,7 @@ class Volunteer(models.Model):
     photo = models.ImageField(_("photo"), upload_to="volunteers/", blank=True)
     card_token = models.CharField(_("card token"), max_length=32, unique=True, default=new_card_token, editable=False)
     privacy_consent_at = models.DateTimeField(_("agreed to the privacy notice"), null=True, blank=True)
+    erased_at = models.DateTimeField(_("account deleted at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
@@ -105,7 +106,12 @@ class Volunteer(models.Model):
     @property
     def short_name(self):
         """What the public sees: the family name and a star (叶*)."""
+        if self.erased_at:
+            return ERASED_NAME
         return shorten_name(self.name)
+
+
+ERASED_NAME = "已注销的小蜜蜂"
 
 
 def shorten_name(name):

@@ -1,22 +1,26 @@
+import datetime
+import json
 import re
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from beefeed import ratelimit
+from beefeed import ratelimit, spreadsheets
 from beefeed.models import Organization
 from beefeed.views import too_many
-from volunteers import card, counters, membership, notices, points, publication
+from volunteers import card, counters, membership, notices, personal_data, points, publication
 from volunteers.access import approved_volunteer_required, volunteer_of
 from volunteers.forms import ClaimsForm, JoinForm, RedeemForm
 from volunteers.models import RewardItem, Volunteer
@@ -189,3 +193,58 @@ def points_sheet(request, quarter, community):
         "sections": counters.sections("sheet", request, community=org, first_day=first, last_day=last),
     }
     return render(request, "volunteers/points_sheet.html", context)
+
+
+def _own_volunteer(request):
+    volunteer = volunteer_of(request.user)
+    if volunteer is None or volunteer.erased_at:
+        raise Http404
+    return volunteer
+
+
+@login_required
+def my_data(request):
+    """What we hold about you: download it, or delete your account."""
+    volunteer = _own_volunteer(request)
+    error = ""
+    if request.method == "POST":
+        if request.user.check_password(request.POST.get("password", "")):
+            membership.erase(volunteer)
+            logout(request)
+            return render(request, "volunteers/erased.html")
+        error = _("That password is not right; nothing was deleted.")
+    data = personal_data.collect(request, volunteer)
+    counts = {name: len(rows) for name, rows in data.items()}
+    return render(request, "volunteers/my_data.html", {"counts": counts, "error": error}, status=400 if error else 200)
+
+
+def _plain(value):
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+@login_required
+def my_data_download(request, fmt):
+    volunteer = _own_volunteer(request)
+    data = personal_data.collect(request, volunteer)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    if fmt == "json":
+        body = json.dumps(
+            {name: [{k: _plain(v) for k, v in row.items()} for row in rows] for name, rows in data.items()},
+            ensure_ascii=False,
+            indent=2,
+        )
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="beefeed-my-data-{stamp}.json"'
+        return response
+    if fmt != "xlsx":
+        raise Http404
+    sheets = [
+        (name, list(rows[0].keys()) if rows else ["—"], [list(r.values()) for r in rows]) for name, rows in data.items()
+    ]
+    response = HttpResponse(spreadsheets.workbook(sheets), content_type=spreadsheets.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="beefeed-my-data-{stamp}.xlsx"'
+    return response
