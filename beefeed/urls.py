@@ -20,7 +20,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Pages without our <link rel=icon> (the admin) make browsers ask for this.
-    path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("img/favicon.svg"))),
+    path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("img/favicon.svg")), name="favicon"),
     path("admin/", admin.site.urls),
     path("open311/v2/", include("open311.urls")),
     path("", include("issues.urls")),
@@ -35,4 +35,4 @@ if settings.SERVE_MEDIA:
         # MEDIA_ROOT is read on each request (tests give every test its own).
         return serve(request, path, document_root=settings.MEDIA_ROOT)
 
-    urlpatterns += [re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", media)]
+    urlpatterns += [re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", media, name="media")]
