@@ -64,7 +64,7 @@ MOVES = {
     "resolve": Move(frozenset({State.DISPATCHED, State.IN_PROGRESS}), State.RESOLVED, HANDLER, True),
     "return": Move(frozenset({State.DISPATCHED, State.IN_PROGRESS}), State.RETURNED, HANDLER, False),
     "publish": Move(frozenset({State.RESOLVED}), State.PUBLISHED, COORDINATOR, True),
-    "reopen": Move(frozenset({State.RESOLVED}), State.DISPATCHED, COORDINATOR, False),
+    "reopen": Move(frozenset({State.RESOLVED, State.PUBLISHED}), State.DISPATCHED, COORDINATOR, False),
 }
 
 
@@ -355,6 +355,7 @@ def reopen(report, *, by, reason, deadline=None, now=None, notify=True):
         r.overdue_alerted_at = None
         r.resolved_at = None
         r.resolution_note = ""
+        r.published_at = None  # off the public board until it is solved and verified again
         return {"organization": r.assignee}
 
     return _move(report, "reopen", by=by, note=reason.strip(), now=now, apply=apply, notify=notify)

@@ -314,3 +314,12 @@ def test_the_run_is_also_a_task_for_the_worker(make_report, coordinator, communi
     dispatched_at(make_report, coordinator, community_a, timezone.now() - HOUR * 50)
     result = supervision.run_task.enqueue()
     assert result.return_value["sent"].get("escalation") == 1
+
+
+def test_an_unhappy_rating_after_publication_can_still_reopen(make_report, volunteer, coordinator, handler_a):
+    report = make_report("published", by_coordinator=coordinator, handler=handler_a)
+    workflow.rate(report, volunteer=volunteer, score="dissatisfied", comment="又坏了")
+    workflow.reopen(report, by=coordinator, reason="回访不满意")
+    report.refresh_from_db()
+    assert report.state == State.DISPATCHED and report.published_at is None
+    assert not Report.objects.public().filter(pk=report.pk).exists()

@@ -27,6 +27,8 @@ ALLOWED = {
     ("return", "in_progress"): ("handler_a", "returned"),
     ("publish", "resolved"): ("coordinator", "published"),
     ("reopen", "resolved"): ("coordinator", "dispatched"),
+    # The reporter's re-check may come after publication: "不满意" lets a coordinator reopen it.
+    ("reopen", "published"): ("coordinator", "dispatched"),
 }
 
 
