@@ -339,3 +339,17 @@ def test_odd_claims_change_nothing(client, volunteer, value):
     response = client.post(reverse("volunteers:claims"), {"items": [value]})
     assert response.status_code == 302
     assert list(Claim.objects.filter(volunteer=volunteer).values_list("item__code", flat=True)) in (["patrol"], [])
+
+
+def test_no_log_line_carries_a_phone_number_or_a_password(client, community_a, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    client.post(reverse("volunteers:join"), join_data(community_a, phone="13811112222", password="secret-honey-77"))
+    client.logout()
+    client.post(reverse("login"), {"username": "13811112222", "password": "wrong-guess-99"})
+    client.post(reverse("login"), {"username": "13811112222", "password": "secret-honey-77"})
+    client.get(reverse("issues:report_new"))  # pending: refused, and logged as a 403
+    assert caplog.records  # something was logged
+    assert "13811112222" not in caplog.text
+    assert "secret-honey-77" not in caplog.text and "wrong-guess-99" not in caplog.text
