@@ -70,3 +70,10 @@ def make_report(volunteer, category, community_a):
         return report
 
     return make
+
+
+@pytest.fixture
+def courier(client, volunteer):
+    """The approved volunteer, signed in on a phone."""
+    client.force_login(volunteer.user)
+    return client

@@ -32,12 +32,6 @@ def form_data(category, community, **extra):
     return data
 
 
-@pytest.fixture
-def courier(client, volunteer):
-    client.force_login(volunteer.user)
-    return client
-
-
 def test_it_sends_the_public_to_sign_in(client):
     response = client.get(reverse("issues:report_new"))
     assert response.status_code == 302 and "/login/" in response["Location"]
