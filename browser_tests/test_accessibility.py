@@ -44,8 +44,11 @@ def test_no_serious_accessibility_problem(browser, live_server, district, langua
     page = open_page(browser, live_server, PHONE)
     page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
     problems = {}
+    page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
     for path in PUBLIC:
         page.goto(live_server.url + path)
+        if path == "/stations/":
+            page.locator("#map[data-ready='1']").wait_for()  # check the map with its controls drawn
         problems[path] = serious(page)
     page.goto(live_server.url + "/login/")
     page.fill("#id_username", "13912345678")
