@@ -126,3 +126,32 @@ def test_the_publication_sheet_prints_on_a4(browser, live_server, district):
     page.screenshot(path=str(ARTIFACTS / "publication-sheet-desk.png"), full_page=True)
     assert page.problems.errors == []
     page.context.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESK], ids=["phone", "desk"])
+def test_journey_four_a_volunteer_redeems_in_the_window_and_prints_the_card(browser, live_server, district, viewport):
+    longxi, coordinator = district
+    from conftest import make_volunteer
+
+    volunteer = make_volunteer("13912345678", longxi)
+    points.adjust(volunteer, points=90, by=coordinator, reason="季度积分")
+    base = live_server.url
+    page = open_page(browser, live_server, viewport)
+    page.goto(base + "/login/")
+    page.fill("#id_username", "13912345678")
+    page.fill("#id_password", PASSWORD)
+    page.press("#id_password", "Enter")
+    page.wait_for_url(base + "/me/")
+    page.get_by_role("link", name="积分兑换（兑换期中）").click()
+    page.get_by_role("link", name="兑换骑行雨衣").click()
+    page.get_by_role("button", name="确认兑换").click()
+    assert page.locator("#balance").inner_text() == "10"
+    page.goto(base + "/me/")
+    page.get_by_role("link", name="我的积分卡").click()
+    shot = ARTIFACTS / f"card-qr-{viewport['width']}.png"
+    page.locator(".card-qr .qr").screenshot(path=str(shot))
+    assert [c.text for c in zxingcpp.read_barcodes(Image.open(shot))] == [f"{base}/cards/{volunteer.card_token}/"]
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    assert len(re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)) == 2
+    assert page.problems.errors == []
+    page.context.close()
