@@ -218,3 +218,43 @@ def test_no_public_page_or_answer_carries_a_phone_an_email_or_a_full_name(client
         assert not email.search(text), name
         assert not [n for n in names if n in text], name
     assert not phone.search(caplog.text)
+
+
+def test_the_demo_districts_public_answers_carry_no_personal_data(client, demo):
+    """The same crawl over the demo district: 125 reports, 50 volunteers, stations, closed quarters."""
+    import re
+
+    from issues.models import Campaign, Report
+    from stations.models import Station
+    from volunteers.models import Quarter, Volunteer
+
+    report = Report.objects.public().first()
+    quarter = Quarter.objects.first()
+    community = quarter.tallies.first().community
+    args = {
+        "open311:service": [report.category.code, "json"],
+        "open311:services": ["json"],
+        "open311:requests": ["json"],
+        "open311:request": [report.reference, "json"],
+        "issues:board_detail": [report.pk],
+        "issues:campaign": [Campaign.objects.first().pk],
+        "volunteers:card_check": [Volunteer.objects.approved().first().card_token],
+        "volunteers:points_sheet": [quarter.key, community.pk],
+        "stations:detail": [Station.objects.first().pk],
+        "stations:poster": [Station.objects.first().pk],
+    }
+    phone = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+    email = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+    names = {n for n in Volunteer.objects.values_list("name", flat=True) if len(n) >= 2}
+    crawled = 0
+    for name, expected in EXPECTED.items():
+        if expected["anonymous"] != 200 or name in ("login", "issues:stats_export", "open311:token", "media"):
+            continue
+        response = client.get(reverse(name, args=args.get(name, [])))
+        assert response.status_code == 200, name
+        text = re.sub(r"/media/[0-9A-Za-z_./-]+", "", response.content.decode())
+        assert not phone.search(text), name
+        assert not email.search(text), name
+        assert not [n for n in names if n in text], name
+        crawled += 1
+    assert crawled >= 15  # the crawl really visited the public site
