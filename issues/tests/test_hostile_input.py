@@ -244,3 +244,66 @@ def test_no_open311_post_makes_a_500(client, category, community_a):
         assert response.status_code in (201, 400, 403)
 
     post()
+
+
+@pytest.fixture
+def media_server():
+    """A real HTTP server on loopback serving the corpus, as a client's media host would."""
+    import http.server
+    import threading
+
+    files = {f"/{key.replace(' ', '-')}": content for key, (_name, content) in {**REFUSED, **ACCEPTED}.items()}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (the standard library's name)
+            content = files.get(self.path)
+            self.send_response(200 if content is not None else 404)
+            self.send_header("Content-Type", "image/jpeg")
+            self.end_headers()
+            self.wfile.write(content or b"")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+
+
+@pytest.mark.parametrize("case", [*REFUSED, *ACCEPTED])
+def test_the_corpus_through_open311_media_url(client, category, community_a, media_root, media_server, settings, case):
+    from open311 import media
+    from open311.models import ApiClient
+
+    settings.OPEN311_MEDIA_ALLOW_PRIVATE = True  # only the loopback test server; the port rule still applies
+    port = media_server.server_address[1]
+    key = ApiClient.issue("图片客户端", media_hosts="127.0.0.1")[1]
+    original_fetch = media.fetch
+
+    def fetch_from_test_port(url, *, allowed_hosts):
+        # The server listens on a free port; media_url must use the standard one, so map it here.
+        return original_fetch(url, allowed_hosts=allowed_hosts, _port=port)
+
+    media.fetch = fetch_from_test_port
+    try:
+        response = client.post(
+            "/open311/v2/requests.json",
+            {
+                "api_key": key,
+                "service_code": category.code,
+                "lat": "30.2745",
+                "long": "118.1322",
+                "description": TYPED,
+                "media_url": f"http://127.0.0.1/{case.replace(' ', '-')}",
+            },
+        )
+    finally:
+        media.fetch = original_fetch
+    if case in REFUSED:
+        assert response.status_code == 400 and response.json()[0]["description"].startswith("media_url refused")
+        assert nothing_stored(media_root)
+    else:
+        assert response.status_code == 201
+        with Image.open(ReportPhoto.objects.get().image.path) as image:
+            assert image.format == "JPEG" and not image.getexif()
