@@ -7,6 +7,7 @@ at most 1600 px on its longest side, with a 400 px thumbnail.
 """
 
 import io
+import math
 import uuid
 from dataclasses import dataclass
 
@@ -76,8 +77,12 @@ def process_bytes(data, *, max_pixels=None):
             )
         try:
             if image.format in ("JPEG", "MPO"):
-                # Decode a 12 MP photo at 1/2, 1/4 or 1/8 scale: far less time and memory.
-                image.draft("RGB", (FULL_SIZE, FULL_SIZE))
+                # Decode a 12 MP photo at 1/2, 1/4 or 1/8 scale: far less time and memory. The
+                # request is the size the photo will have, not the square box, or a 4:3 photo
+                # would never qualify for halving.
+                scale = FULL_SIZE / max(width, height)
+                if scale < 1:
+                    image.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
             upright = ImageOps.exif_transpose(image) or image
             rgb = _to_rgb(upright)
             rgb.thumbnail((FULL_SIZE, FULL_SIZE), Image.Resampling.LANCZOS)
