@@ -24,3 +24,17 @@ def nearest(items, lat, lng, position=lambda item: (item.latitude, item.longitud
         if d < best_d:
             best, best_d = item, d
     return best
+
+
+def parse_position(lat, lng):
+    """(lat, lng) as floats; None when both are absent; False when unusable."""
+    lat, lng = (lat or "").strip(), (lng or "").strip()
+    if not lat and not lng:
+        return None
+    try:
+        lat, lng = float(lat), float(lng)
+    except ValueError:
+        return False
+    if not (math.isfinite(lat) and math.isfinite(lng) and -90 <= lat <= 90 and -180 <= lng <= 180):
+        return False
+    return lat, lng

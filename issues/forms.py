@@ -1,8 +1,8 @@
-import math
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from beefeed.geo import parse_position
 from beefeed.models import Organization
 from beefeed.widgets import ChoiceButtons
 from issues.models import Category, Rating, RejectReason, Report
@@ -71,20 +71,6 @@ class ReportForm(forms.Form):
         return data
 
 
-def parse_position(lat, lng):
-    """(lat, lng) as floats; None when both are absent; False when unusable."""
-    lat, lng = (lat or "").strip(), (lng or "").strip()
-    if not lat and not lng:
-        return None
-    try:
-        lat, lng = float(lat), float(lng)
-    except ValueError:
-        return False
-    if not (math.isfinite(lat) and math.isfinite(lng) and -90 <= lat <= 90 and -180 <= lng <= 180):
-        return False
-    return lat, lng
-
-
 class DispatchForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Handling organization"), queryset=Organization.objects.all())
     deadline = forms.DateTimeField(
@@ -149,10 +135,3 @@ class RatingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"max_length": _("At most %(limit_value)d characters (you typed %(show_value)d).")},
     )
-
-
-class ExtensionForm(forms.Form):
-    deadline = forms.DateTimeField(
-        label=_("Proposed new deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    reason = forms.CharField(label=_("Why more time is needed"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from beefeed import photos, ratelimit, spreadsheets
-from beefeed.geo import distance_m, nearest
+from beefeed.geo import distance_m, nearest, parse_position
 from beefeed.models import Organization
 from beefeed.views import too_many
 from issues import exports, stats, workflow
-from issues.forms import MAX_PHOTOS, RatingForm, ReportForm, parse_position
+from issues.forms import MAX_PHOTOS, RatingForm, ReportForm
 from issues.models import DUPLICATE_RADIUS_M, Category, Rating, Report, ReportEvent, ReportPhoto, State
 from issues.queries import board_filter, live_figures, possible_duplicates
 from stations.models import Station

@@ -7,6 +7,7 @@ the GeoJSON alike.
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
+from beefeed import geo
 from beefeed.geo import distance_m
 from stations import hours
 from stations.models import Amenity, OpeningSpan, Station
@@ -41,14 +42,8 @@ class Found:
 
 
 def parse_position(lat, lng):
-    """(lat, lng) as floats if both are sensible WGS-84 numbers, else None."""
-    try:
-        lat, lng = float(lat), float(lng)
-    except (TypeError, ValueError):
-        return None
-    if not (-90 <= lat <= 90 and -180 <= lng <= 180) or lat != lat or lng != lng:
-        return None
-    return lat, lng
+    """(lat, lng) if both are sensible WGS-84 numbers, else None (the map then lists by name)."""
+    return geo.parse_position(lat, lng) or None
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ span that closes at or before it opens runs past midnight into the next day,
 so "Friday 18:00–02:00" is open at 01:00 on Saturday.
 """
 
-import datetime
 from itertools import groupby
 
 from django.utils import timezone
@@ -62,12 +61,3 @@ def describe(station, spans):
     if len(parts) == 1 and all(by_day[d] == by_day[0] for d in range(7)):
         return _("Daily %(hours)s") % {"hours": ", ".join(by_day[0])}
     return _("; ").join(parts)
-
-
-def same_hours_every_day(opens, closes):
-    """Spans for a station open the same hours on all seven days."""
-    return [(day, opens, closes) for day in range(7)]
-
-
-def parse_time(text):
-    return datetime.time.fromisoformat(text)

@@ -253,3 +253,23 @@ def test_tallies_and_redemptions_export_to_excel(client, coordinator, volunteer,
     )
     sheet = load_workbook(io.BytesIO(redemptions.content)).active
     assert sheet.max_row == 2 and sheet["E2"].value == "电热水壶" and isinstance(sheet["A2"].value, datetime.datetime)
+
+
+def test_the_volunteer_list_shows_balances_without_a_query_per_row(client, coordinator, community_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(start, count):
+        for n in range(start, start + count):
+            credit(make_volunteer(f"1370001{n:04d}", community_a, name=f"志愿者{n}"), n + 1, by=coordinator)
+
+    client.force_login(coordinator)
+    url = changelist("volunteer")
+    add(0, 3)
+    with CaptureQueriesContext(connection) as few:
+        first = client.get(url).content.decode()
+    add(3, 20)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert ">3<" in first  # 志愿者2 has 3 points
