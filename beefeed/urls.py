@@ -11,6 +11,8 @@ from django.views.static import serve
 from beefeed.views import SignInView
 from issues import views as issue_views
 
+handler500 = "beefeed.views.server_error"
+
 admin.site.site_header = "蜂巢 BeeFeed"
 admin.site.site_title = "蜂巢 BeeFeed"
 

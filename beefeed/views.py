@@ -1,6 +1,11 @@
+import sys
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template import loader
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -10,6 +15,18 @@ from beefeed import ratelimit
 def too_many(request, message):
     """HTTP 429 with a page that says what happened and when to try again; nothing was stored."""
     return render(request, "429.html", {"message": message}, status=429)
+
+
+def server_error(request):
+    """handler500. A database that is down or restarting is a 503 that says "try again in a few
+    seconds", not a crash. Rendered without the request: no session, no user, no query."""
+    unavailable = isinstance(sys.exc_info()[1], (OperationalError, InterfaceError))
+    template, status = ("503.html", 503) if unavailable else ("500.html", 500)
+    body = loader.get_template(template).render({"district_name": settings.BEEFEED_DISTRICT})
+    response = HttpResponse(body, status=status)
+    if unavailable:
+        response["Retry-After"] = "5"
+    return response
 
 
 class SignInView(auth_views.LoginView):

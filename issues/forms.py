@@ -1,4 +1,3 @@
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -43,11 +42,13 @@ class ReportForm(forms.Form):
         queryset=Organization.objects.areas(),
         error_messages={"required": _("Choose the community."), "invalid_choice": _("Choose the community.")},
     )
+    # Set by the station poster's QR code (?station=), never picked from a list: a district may have
+    # thousands of stations, and a select of all of them would weigh hundreds of kilobytes.
     station = forms.ModelChoiceField(
-        label=_("Reported at a hive station"),
         queryset=Station.objects.filter(status=Station.Status.OPEN),
         required=False,
-        empty_label=_("No station"),
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("This hive station is not open; send the report without it.")},
     )
 
     def clean_description(self):

@@ -1,13 +1,17 @@
 """Read rules shared by the courier's form, the admin and the public pages."""
 
 import datetime
+import hashlib
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 
+from beefeed import generations
 from beefeed.geo import distance_m
 from issues.models import ACTIVE_STATES, DUPLICATE_RADIUS_M, DUPLICATE_WINDOW, OPEN_STATES, Report, State
 
@@ -74,6 +78,23 @@ def live_figures(now=None):
         in_hand=Count("id", filter=Q(state__in=ACTIVE_STATES)),
         overdue=Count("id", filter=Q(state__in=ACTIVE_STATES, deadline__lt=now)),
     )
+
+
+def home_figures():
+    """live_figures(), cached until a report changes (and for at most a minute: "overdue" moves with the clock)."""
+    return generations.cached("reports", "home-figures", live_figures, timeout=60)
+
+
+class CachedCountPaginator(Paginator):
+    """A Paginator whose total (a COUNT over up to every public report) is cached until a report changes."""
+
+    def __init__(self, object_list, per_page, *, count_key, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_key = "count:" + hashlib.sha256(count_key.encode()).hexdigest()[:32]
+
+    @cached_property
+    def count(self):
+        return generations.cached("reports", self.count_key, lambda: Paginator.count.func(self))
 
 
 def local_day_bounds(first_day, last_day):

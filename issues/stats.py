@@ -18,8 +18,9 @@ from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrappe
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from beefeed import generations
 from issues import deadlines
-from issues.models import ExtensionRequest, Rating, Report, State
+from issues.models import Category, ExtensionRequest, Rating, Report, State
 
 SOLVED = [State.RESOLVED, State.PUBLISHED]
 IN_HAND = [State.DISPATCHED, State.IN_PROGRESS]
@@ -147,6 +148,18 @@ def overall(reports=None, now=None):
     row = Row(key=None, label="", **data)
     row.median = _median(reports)
     return row
+
+
+def public_figures():
+    """Everything /stats/ shows, computed once per change of the reports (and at most 5 minutes old)."""
+
+    def compute():
+        now = timezone.now()
+        figures = {dimension: breakdown(dimension, now=now) for dimension in DIMENSIONS}
+        figures.update(overall=overall(now=now), campaigns=list(campaigns()), categories=Category.objects.count())
+        return figures
+
+    return generations.cached("reports", "public-stats", compute, timeout=300)
 
 
 def bars(rows, value="received"):

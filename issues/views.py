@@ -16,7 +16,7 @@ from beefeed.views import too_many
 from issues import exports, stats, workflow
 from issues.forms import MAX_PHOTOS, RatingForm, ReportForm
 from issues.models import DUPLICATE_RADIUS_M, Category, Rating, Report, ReportEvent, ReportPhoto, State
-from issues.queries import board_filter, live_figures, possible_duplicates
+from issues.queries import CachedCountPaginator, board_filter, home_figures, possible_duplicates
 from stations.models import Station
 from volunteers.access import approved_volunteer_required
 
@@ -82,6 +82,7 @@ def report_new(request):
             "photo_errors": photo_errors,
             "max_photos": range(MAX_PHOTOS),
             "categories": Category.objects.all(),
+            "station": _station_from_query(str(form["station"].value() or "")),
         },
         status=status,
     )
@@ -146,7 +147,10 @@ def my_reports(request):
 def board(request):
     reports, filters = board_filter(Report.objects.public(), request.GET)
     reports = reports.select_related("category", "community", "assignee").prefetch_related("photos")
-    page = Paginator(reports.order_by("-published_at", "-id"), 20).get_page(request.GET.get("page"))
+    board_key = f"board:{filters.querystring}"
+    page = CachedCountPaginator(reports.order_by("-published_at", "-id"), 20, count_key=board_key).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "issues/board.html",
@@ -175,7 +179,7 @@ def board_detail(request, pk):
 
 
 def home(request):
-    return render(request, "beefeed/home.html", {"figures": live_figures()})
+    return render(request, "beefeed/home.html", {"figures": home_figures()})
 
 
 @approved_volunteer_required
@@ -228,26 +232,21 @@ def rate(request, pk):
 
 def stats_page(request):
     """Public statistics: the district's own account, the three rates, charts with tables beside them."""
-    campaigns = list(stats.campaigns())
-    by_category = stats.breakdown("category")
-    by_community = stats.breakdown("community")
-    by_month = stats.breakdown("month")
+    figures = stats.public_figures()
+    by_category, by_community, by_month = figures["category"], figures["community"], figures["month"]
     context = {
-        "overall": stats.overall(),
-        "counts": {
-            "categories": Category.objects.count(),
-            "campaigns": len(campaigns),
-        },
+        "overall": figures["overall"],
+        "counts": {"categories": figures["categories"], "campaigns": len(figures["campaigns"])},
         "by_category": stats.bars(by_category),
         "by_community": stats.bars(by_community),
         "by_month": stats.bars(by_month),
-        "by_organization": stats.breakdown("organization"),
+        "by_organization": figures["organization"],
         "rates": [
             (_("By category"), _("Category"), by_category),
             (_("By community"), _("Community"), by_community),
             (_("By month"), _("Month"), by_month),
         ],
-        "campaigns": campaigns,
+        "campaigns": figures["campaigns"],
     }
     return render(request, "issues/stats.html", context)
 

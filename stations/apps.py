@@ -13,3 +13,9 @@ class StationsConfig(AppConfig):
         from stations.amenities import seed
 
         post_migrate.connect(seed_after_migrate("stations", "Amenity", seed), sender=self, weak=False)
+        from beefeed import generations
+        from beefeed.models import Organization
+        from stations.models import Amenity, OpeningSpan, Station, StationPhoto
+
+        # /stations.geojson is cached (and its ETag derived) per generation of these.
+        generations.watch("stations", Station, OpeningSpan, StationPhoto, Amenity, Organization)

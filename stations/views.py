@@ -5,16 +5,17 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Max, Prefetch, Sum
+from django.db.models import Prefetch, Sum
 from django.db.models.functions import TruncMonth
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from beefeed import generations
 from beefeed.qr import qr_svg
 from stations import finder, hooks, hours, tiles
 from stations.models import Amenity, OpeningSpan, Station, Visit
@@ -61,27 +62,34 @@ def _feature(request, item):
 
 
 def geojson(request):
-    """RFC 7946 FeatureCollection of the open stations (longitude, latitude), for the map and anyone else."""
-    found = finder.find()
-    body = json.dumps(
-        {"type": "FeatureCollection", "features": [_feature(request, item) for item in found]},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    ).encode()
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    # "Open now" may change with the clock: the representation is as new as the current minute.
-    newest = Station.objects.aggregate(newest=Max("updated_at"))["newest"]
+    """RFC 7946 FeatureCollection of the open stations (longitude, latitude), for the map and anyone else.
+
+    The ETag names the stations' generation (any saved or deleted station, span, photo or amenity
+    bumps it) and the minute ("open now" moves with the clock), so a client that has this minute's
+    collection gets its 304 without a query; the body itself is built once per minute and change.
+    """
     minute = timezone.now().replace(second=0, microsecond=0)
-    last_modified = max(filter(None, [newest, minute])).timestamp()
-    conditional = get_conditional_response(request, etag=etag, last_modified=int(last_modified))
-    if conditional is not None:
-        return conditional
-    response = HttpResponse(body, content_type="application/geo+json; charset=utf-8")
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(last_modified)
-    response["Access-Control-Allow-Origin"] = "*"
-    patch_cache_control(response, public=True, max_age=60)
-    return response
+    variant = (
+        f"{generations.current('stations')}|{minute:%Y%m%d%H%M}|{get_language()}|{request.build_absolute_uri('/')}"
+    )
+    etag = '"' + hashlib.sha256(variant.encode()).hexdigest()[:32] + '"'
+    conditional = get_conditional_response(request, etag=etag)
+    if conditional is None:
+
+        def build():
+            found = finder.find()
+            return json.dumps(
+                {"type": "FeatureCollection", "features": [_feature(request, item) for item in found]},
+                ensure_ascii=False,
+                separators=(",", ":"),
+            ).encode()
+
+        body = generations.cached("stations", "geojson:" + etag, build, timeout=120)
+        conditional = HttpResponse(body, content_type="application/geo+json; charset=utf-8")
+    conditional["ETag"] = etag
+    conditional["Access-Control-Allow-Origin"] = "*"
+    patch_cache_control(conditional, public=True, max_age=60)
+    return conditional
 
 
 def _station_or_404(pk):

@@ -61,10 +61,42 @@ def test_it_prefills_the_station_from_its_qr_code(courier, category, community_b
     station = Station.objects.create(
         name="龙北驿站", community=community_b, address="龙北路18号", latitude=30.28, longitude=118.14
     )
+    other = Station.objects.create(
+        name="龙西驿站", community=community_b, address="龙西路1号", latitude=30.27, longitude=118.13
+    )
     response = courier.get(reverse("issues:report_new") + f"?station={station.pk}")
     assert response.context["form"].initial["station"] == station.pk
     assert response.context["form"].initial["community"] == community_b.pk
+    html = response.content.decode()
+    assert "龙北驿站" in html and f'name="station" value="{station.pk}"' in html
+    # The form never lists the district's stations (there may be thousands).
+    assert other.name not in html
+    assert other.name not in courier.get(reverse("issues:report_new")).content.decode()
     assert courier.get(reverse("issues:report_new") + "?station=abc").status_code == 200
+
+
+def test_a_report_sent_from_a_station_qr_code_is_linked_to_it(courier, category, community_b):
+    from stations.models import Station
+
+    station = Station.objects.create(
+        name="龙北驿站", community=community_b, address="龙北路18号", latitude=30.28, longitude=118.14
+    )
+    fields = {
+        "category": category.pk,
+        "description": "驿站门口井盖松动",
+        "community": community_b.pk,
+        "address": "龙北路18号",
+    }
+    response = courier.post(reverse("issues:report_new"), {**fields, "station": station.pk, "photos": [photo()]})
+    assert response.status_code == 302
+    assert Report.objects.get().station == station
+
+    station.status = Station.Status.CLOSED
+    station.save()
+    refused = courier.post(reverse("issues:report_new"), {**fields, "station": station.pk, "photos": [photo()]})
+    assert refused.status_code == 400
+    assert "驿站门口井盖松动" in refused.content.decode()  # the courier's text is kept
+    assert Report.objects.count() == 1
 
 
 def test_a_report_is_saved_with_its_photo_and_the_courier_gets_a_reference(courier, volunteer, category, community_a):
@@ -189,3 +221,29 @@ def test_home_shows_live_figures(client, make_report, coordinator, handler_a):
     make_report()
     figures = client.get("/").context["figures"]
     assert figures == {"received": 3, "solved": 1, "solved_on_time": 1, "in_hand": 1, "overdue": 0}
+
+
+def test_cached_figures_change_the_moment_a_report_moves(client, make_report, coordinator, handler_a):
+    """Home, board and /stats/ are cached; every step of a report shows at once on all three."""
+    from issues import workflow
+    from issues.tests.conftest import processed_photo
+
+    def seen():
+        home = client.get("/").context["figures"]
+        board = client.get(reverse("issues:board")).context["page"].paginator.count
+        overall = client.get(reverse("issues:stats")).context["overall"]
+        return home["received"], home["in_hand"], home["solved"], board, overall.received, overall.solved
+
+    assert seen() == (0, 0, 0, 0, 0, 0)
+    report = make_report()
+    assert seen() == (1, 0, 0, 0, 1, 0)
+    workflow.dispatch(report, by=coordinator, organization=handler_a.organization, notify=False)
+    assert seen() == (1, 1, 0, 0, 1, 0)
+    workflow.resolve(report, by=handler_a, note="已更换垃圾桶", photos=[processed_photo()], notify=False)
+    assert seen() == (1, 0, 1, 0, 1, 1)
+    workflow.publish(report, by=coordinator, notify=False)
+    assert seen() == (1, 0, 1, 1, 1, 1)
+    workflow.reopen(report, by=coordinator, reason="居民反映问题仍在", notify=False)
+    assert seen() == (1, 1, 0, 0, 1, 0)
+    report.delete()
+    assert seen() == (0, 0, 0, 0, 0, 0)

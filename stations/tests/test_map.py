@@ -1,5 +1,6 @@
 """The station map as a courier uses it: filters, nearest first, GeoJSON, navigation, no JavaScript."""
 
+import datetime
 import json
 import subprocess
 import sys
@@ -102,15 +103,33 @@ def test_geojson_is_rfc_7946_with_longitude_first(client, longxi_station, night_
     assert "open_now" in feature["properties"] and feature["properties"]["hours"] == "每天 08:00–20:00"
 
 
-def test_geojson_answers_304_when_nothing_changed(client, longxi_station):
+def test_geojson_answers_304_when_nothing_changed(client, longxi_station, django_assert_num_queries):
     first = client.get(reverse("stations:geojson"))
-    assert first["ETag"] and first["Last-Modified"]
-    again = client.get(reverse("stations:geojson"), headers={"if-none-match": first["ETag"]})
-    assert again.status_code == 304 and again.content == b""
+    assert first["ETag"]
+    with django_assert_num_queries(0):  # a map that has this minute's stations costs the database nothing
+        again = client.get(reverse("stations:geojson"), headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304 and again.content == b"" and again["ETag"] == first["ETag"]
     longxi_station.name = "龙西驿站（新址）"
     longxi_station.save()
     changed = client.get(reverse("stations:geojson"), headers={"if-none-match": first["ETag"]})
     assert changed.status_code == 200 and "新址" in changed.content.decode()
+
+
+def test_geojson_follows_changed_hours_amenities_and_removed_stations(client, longxi_station):
+    def names_and_hours():
+        features = json.loads(client.get(reverse("stations:geojson")).content)["features"]
+        return {
+            f["properties"]["name"]: (f["properties"]["hours"], len(f["properties"]["amenities"])) for f in features
+        }
+
+    before = names_and_hours()
+    assert before["龙西社区服务中心驿站"] == ("每天 08:00–20:00", 3)
+    longxi_station.spans.update(closes=datetime.time(21, 0))  # no signal: as a bulk edit would do it
+    longxi_station.spans.first().save()
+    longxi_station.amenities.remove(longxi_station.amenities.first())
+    assert names_and_hours()["龙西社区服务中心驿站"] == ("每天 08:00–21:00", 2)
+    longxi_station.delete()
+    assert "龙西社区服务中心驿站" not in names_and_hours()
 
 
 def test_navigation_hands_off_wgs84_to_amap_and_baidu(longxi_station):

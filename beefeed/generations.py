@@ -1,0 +1,69 @@
+"""Cached figures that are right the moment their data changes.
+
+Each kind of data ("reports", "stations") has a generation number in the cache. Saving or
+deleting a watched row bumps its generation, once at once and once more when the transaction
+commits (so a reader that recomputed from the old rows in between is forgotten too). Cached
+values are keyed by the generation: a change makes every older value unreachable, in every
+worker and on every instance that shares the cache (Redis via REDIS_URL). A timeout bounds
+values that also depend on the clock. QuerySet.update() and bulk_create() send no signals:
+code that uses them on watched data calls `changed()` itself.
+"""
+
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+
+def _key(name):
+    return f"generation:{name}"
+
+
+def current(name):
+    value = cache.get(_key(name))
+    if value is None:
+        # A lost counter restarts from the clock, never from a number older values may carry.
+        cache.add(_key(name), time.time_ns(), None)
+        value = cache.get(_key(name))
+    return value
+
+
+def _bump(name):
+    try:
+        cache.incr(_key(name))
+    except ValueError:
+        cache.add(_key(name), time.time_ns(), None)
+
+
+def changed(name):
+    _bump(name)
+    transaction.on_commit(lambda: _bump(name), robust=True)
+
+
+def cached(name, key, compute, timeout=300):
+    """`compute()` once per generation of `name` (and at most `timeout` seconds old)."""
+    full = f"{name}:{current(name)}:{key}"
+    value = cache.get(full)
+    if value is None:
+        value = compute()
+        cache.set(full, value, timeout)
+    return value
+
+
+def watch(name, *models):
+    """Bump `name` whenever a row of one of `models` (or one of their many-to-many links) changes."""
+
+    def receiver(sender, **kwargs):
+        changed(name)
+
+    for model in models:
+        post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"generation-{name}-{model._meta.label}")
+        post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"generation-{name}-{model._meta.label}")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                receiver,
+                sender=field.remote_field.through,
+                weak=False,
+                dispatch_uid=f"generation-{name}-{model._meta.label}-{field.name}",
+            )

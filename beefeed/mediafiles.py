@@ -1,0 +1,78 @@
+"""Files in MEDIA_ROOT against the rows that name them.
+
+A photo is written to disk just before its row is inserted, and the row commits with the
+report. Every failure that raises removes the files again (issues.workflow); only a process
+killed in those few milliseconds (SIGKILL, power loss) can leave a file no row names. `scan()`
+finds such orphans, and rows whose file is gone; `remove_orphans()` deletes orphans older than
+a grace period (younger ones may belong to an upload that is committing right now).
+"""
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import FileField
+
+
+@dataclass
+class Scan:
+    files: int = 0
+    rows: int = 0
+    orphans: list = field(default_factory=list)  # relative paths on disk that no row names
+    missing: list = field(default_factory=list)  # (model label, pk, name) whose file is gone
+
+
+def _named_files():
+    """{name: (model label, pk)} for every FileField/ImageField value in the database."""
+    named = {}
+    for model in apps.get_models():
+        fields = [f.name for f in model._meta.concrete_fields if isinstance(f, FileField)]
+        if not fields or model._meta.proxy:
+            continue
+        for row in model._default_manager.values_list("pk", *fields).iterator(chunk_size=5000):
+            for name in row[1:]:
+                if name:
+                    named.setdefault(name, (model._meta.label, row[0]))
+    return named
+
+
+def _files_on_disk(root):
+    for directory, _, files in os.walk(root):
+        for filename in files:
+            path = Path(directory) / filename
+            yield path.relative_to(root).as_posix(), path
+
+
+def scan():
+    root = Path(settings.MEDIA_ROOT)
+    named = _named_files()
+    result = Scan(rows=len(named))
+    seen = set()
+    if root.is_dir():
+        for name, _ in _files_on_disk(root):
+            result.files += 1
+            seen.add(name)
+            if name not in named:
+                result.orphans.append(name)
+    result.missing = [(label, pk, name) for name, (label, pk) in named.items() if name not in seen]
+    result.orphans.sort()
+    return result
+
+
+def remove_orphans(older_than_seconds):
+    """Delete orphan files last written more than `older_than_seconds` ago; returns their names."""
+    root = Path(settings.MEDIA_ROOT)
+    cutoff = time.time() - older_than_seconds
+    removed = []
+    for name in scan().orphans:
+        path = root / name
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed.append(name)
+        except FileNotFoundError:
+            continue
+    return removed
