@@ -9,6 +9,7 @@ class BeefeedConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from beefeed import checks  # noqa: F401 (registers the deploy checks)
         from beefeed.roles import sync_roles
 
         # Last app to migrate triggers it too; sync_roles is idempotent.

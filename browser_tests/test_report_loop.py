@@ -123,3 +123,44 @@ def test_a_report_goes_round_the_loop_and_reaches_the_board(browser, live_server
     for page in (courier, coordinator, handler, public):
         assert page.problems.errors == [], page.problems.errors
         page.context.close()
+
+
+def test_a_report_lost_to_a_dropped_connection_keeps_its_text(browser, live_server, district):
+    """The signal drops as the courier taps send: nothing is saved, and when the form is opened
+    again the description, category and address are back; once a report arrives the draft is gone."""
+    base = live_server.url
+    courier = open_page(browser, live_server, PHONE)
+    sign_in(courier, base, "13912345678")
+    courier.goto(base + "/report/new/")
+    courier.get_by_role("radio", name="管网破损").check()
+    courier.fill("textarea[name=description]", "龙西路井盖松动，电动车经过很危险")
+    courier.fill("input[name=address]", "龙西路18号")
+    courier.locator("input[name=photos]").first.set_input_files(photo_file("lid.jpg", (60, 60, 180)))
+    courier.locator(".photo-preview").first.wait_for(state="visible")
+
+    def drop_the_upload(route):
+        if route.request.method == "POST":
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    courier.route("**/report/new/", drop_the_upload)
+    courier.get_by_role("button", name="提交上报").click()
+    courier.wait_for_url(lambda url: not url.startswith(base), wait_until="commit")  # the browser's offline page
+    courier.unroute("**/report/new/")
+    assert Report.objects.count() == 0
+
+    courier.goto(base + "/report/new/")
+    assert courier.locator("#draft-restored").is_visible()
+    assert courier.input_value("textarea[name=description]") == "龙西路井盖松动，电动车经过很危险"
+    assert courier.input_value("input[name=address]") == "龙西路18号"
+    assert courier.get_by_role("radio", name="管网破损").is_checked()
+
+    courier.locator("input[name=photos]").first.set_input_files(photo_file("lid.jpg", (60, 60, 180)))
+    courier.locator(".photo-preview").first.wait_for(state="visible")
+    courier.get_by_role("button", name="提交上报").click()
+    courier.wait_for_url("**/done/")
+    assert Report.objects.get().description == "龙西路井盖松动，电动车经过很危险"
+    courier.goto(base + "/report/new/")
+    assert courier.input_value("textarea[name=description]") == ""
+    assert not courier.locator("#draft-restored").is_visible()

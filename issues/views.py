@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from beefeed import photos, ratelimit, spreadsheets
+from beefeed import generations, photos, ratelimit, spreadsheets
 from beefeed.geo import distance_m, nearest, parse_position
 from beefeed.models import Organization
 from beefeed.views import too_many
@@ -160,6 +160,7 @@ def board(request):
             "categories": Category.objects.all(),
             "communities": Organization.objects.areas(),
             "query": filters.querystring,
+            "fragment_key": f"{generations.current('reports')}:{filters.querystring}:{page.number}",
         },
     )
 
@@ -247,6 +248,7 @@ def stats_page(request):
             (_("By month"), _("Month"), by_month),
         ],
         "campaigns": figures["campaigns"],
+        "fragment_key": generations.current("reports"),
     }
     return render(request, "issues/stats.html", context)
 

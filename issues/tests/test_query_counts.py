@@ -86,9 +86,8 @@ def test_cached_figures_cost_the_database_nothing_until_a_report_changes(client,
     cache.clear()
     cold = {url: queries(client, url, cold=False) for url in ("/", "/stats/", "/board/")}
     warm = {url: queries(client, url, cold=False) for url in ("/", "/stats/", "/board/")}
-    assert cold["/"] >= 1 and cold["/stats/"] >= 5
-    assert warm["/"] == 0 and warm["/stats/"] == 0
-    assert warm["/board/"] == cold["/board/"] - 1  # the count is remembered, the page's rows are not
+    assert cold["/"] >= 1 and cold["/stats/"] >= 5 and cold["/board/"] >= 3
+    assert warm == {"/": 0, "/stats/": 0, "/board/": 0}
 
 
 def test_the_admin_report_list_does_not_ask_more_with_more_reports(

@@ -120,8 +120,34 @@
   if (!lat.value) locate();
 
   // One tap sends once: a weak signal makes people tap again.
+  var send = form.querySelector(".btn-send");
+  var sendLabel = send.textContent;
   form.addEventListener("submit", function () {
-    var send = form.querySelector(".btn-send");
     setTimeout(function () { send.disabled = true; send.textContent = t("正在发送…", "Sending…"); }, 0);
   });
+  // Back from an error page (the browser may restore this page as it was): the button works again.
+  window.addEventListener("pageshow", function () { send.disabled = false; send.textContent = sendLabel; });
+
+  // --- The typed text survives a lost connection or a server that is briefly down ---------
+  // Kept in this phone's storage until the "report received" page clears it (report_done.js).
+  var DRAFT = "beefeed-report-draft";
+  var kept = ["description", "address", "community"];
+  function saveDraft() {
+    var draft = { category: checkedCategory() };
+    kept.forEach(function (name) { if (form.elements[name]) draft[name] = form.elements[name].value; });
+    try { window.localStorage.setItem(DRAFT, JSON.stringify(draft)); } catch (e) { /* private mode: no draft */ }
+  }
+  function restoreDraft() {
+    var draft = null;
+    try { draft = JSON.parse(window.localStorage.getItem(DRAFT) || "null"); } catch (e) { return; }
+    var description = form.elements.description;
+    if (!draft || !draft.description || !description || description.value) return;
+    kept.forEach(function (name) { if (form.elements[name] && draft[name]) form.elements[name].value = draft[name]; });
+    form.querySelectorAll("input[name=category]").forEach(function (r) { r.checked = r.value === draft.category; });
+    var note = document.getElementById("draft-restored");
+    if (note) note.hidden = false;
+  }
+  restoreDraft();
+  form.addEventListener("input", saveDraft);
+  form.addEventListener("change", saveDraft);
 })();
