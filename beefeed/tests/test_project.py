@@ -28,37 +28,25 @@ def test_models_and_migrations_agree():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "x" * 20 + "-production-secret-key-with-enough-entropy-0123456789",
+    "ALLOWED_HOSTS": "beefeed.example.gov.cn",
+    "DATABASE_URL": "sqlite:////tmp/beefeed-deploy-check.sqlite3",
+    "REDIS_URL": "redis://127.0.0.1:6379/9",
+}
+
+
 def test_production_settings_pass_deploy_check():
-    result = run_manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        env_extra={
-            "DEBUG": "0",
-            "SECRET_KEY": "x" * 20 + "-production-secret-key-with-enough-entropy-0123456789",
-            "ALLOWED_HOSTS": "beefeed.example.gov.cn",
-            "DATABASE_URL": "sqlite:////tmp/beefeed-deploy-check.sqlite3",
-            "REDIS_URL": "redis://127.0.0.1:6379/9",
-        },
-    )
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env_extra=PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_deploy_check_asks_for_a_shared_cache():
-    result = run_manage(
-        "check",
-        "--deploy",
-        env_extra={
-            "DEBUG": "0",
-            "SECRET_KEY": "x" * 20 + "-production-secret-key-with-enough-entropy-0123456789",
-            "ALLOWED_HOSTS": "beefeed.example.gov.cn",
-            "DATABASE_URL": "sqlite:////tmp/beefeed-deploy-check.sqlite3",
-            "REDIS_URL": "",
-        },
-    )
-    assert "beefeed.W001" in result.stderr + result.stdout and "REDIS_URL is not set" in result.stderr + result.stdout
+    result = run_manage("check", "--deploy", env_extra={**PRODUCTION, "REDIS_URL": ""})
+    output = result.stdout + result.stderr
+    assert "beefeed.W001" in output and "REDIS_URL is not set" in output
 
 
 def test_production_refuses_to_start_without_secret_key():
