@@ -188,6 +188,9 @@ class Report(models.Model):
             models.Index(fields=["assignee", "state", "deadline"], name="report_assignee_state"),
             models.Index(fields=["state", "deadline"], name="report_state_deadline"),
             models.Index(fields=["latitude", "longitude"], name="report_position"),
+            # The admin's list, newest first, for coordinators and for one handling organization.
+            models.Index(fields=["created_at", "id"], name="report_created"),
+            models.Index(fields=["assignee", "created_at"], name="report_assignee_created"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(state__in=State.values), name="report_state_valid"),
