@@ -6,6 +6,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -145,22 +146,25 @@ def my_reports(request):
 
 
 def board(request):
+    """The public board. Its content is cached per generation of the reports, filters and page: a cache
+    hit costs no query (the page of reports and its total are only read on a miss)."""
     reports, filters = board_filter(Report.objects.public(), request.GET)
     reports = reports.select_related("category", "community", "assignee").prefetch_related("photos")
-    board_key = f"board:{filters.querystring}"
-    page = CachedCountPaginator(reports.order_by("-published_at", "-id"), 20, count_key=board_key).get_page(
-        request.GET.get("page")
+    number = request.GET.get("page", "1")
+    number = number if number.isascii() and number.isdigit() and len(number) < 7 else "1"
+    paginator = CachedCountPaginator(
+        reports.order_by("-published_at", "-id"), 20, count_key=f"board:{filters.querystring}"
     )
     return render(
         request,
         "issues/board.html",
         {
-            "page": page,
+            "page": SimpleLazyObject(lambda: paginator.get_page(number)),
             "filters": filters,
             "categories": Category.objects.all(),
             "communities": Organization.objects.areas(),
             "query": filters.querystring,
-            "fragment_key": f"{generations.current('reports')}:{filters.querystring}:{page.number}",
+            "fragment_key": f"{generations.current('reports')}:{filters.querystring}:{number}",
         },
     )
 
