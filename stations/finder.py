@@ -7,7 +7,7 @@ the GeoJSON alike.
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
-from beefeed import geo
+from beefeed import generations, geo
 from beefeed.geo import distance_m
 from stations import hours
 from stations.models import Amenity, OpeningSpan, Station
@@ -84,6 +84,17 @@ def _load(pks):
         for pk in pks
         if pk in stations
     ]
+
+
+def open_set_since(at=None):
+    """When the set of open stations last changed (see hours.unchanged_since); the week's opening and
+    closing moments are cached until a station changes."""
+
+    def moments():
+        spans = OpeningSpan.objects.filter(station__in=Station.objects.open()).values_list("weekday", "opens", "closes")
+        return hours.boundaries(spans)
+
+    return hours.unchanged_since(generations.cached("stations", "boundaries", moments, timeout=24 * 3600), at)
 
 
 def find(*, amenities=(), open_now=False, position=None, at=None, limit=None):

@@ -5,6 +5,8 @@ span that closes at or before it opens runs past midnight into the next day,
 so "Friday 18:00–02:00" is open at 01:00 on Saturday.
 """
 
+import bisect
+import datetime
 from itertools import groupby
 
 from django.utils import timezone
@@ -31,6 +33,41 @@ def is_open(station, spans, at=None):
         elif span.weekday == yesterday and span.crosses_midnight and now < span.closes:
             return True
     return False
+
+
+WEEK = 7 * 24 * 3600
+
+
+def _second_of_week(weekday, time):
+    return weekday * 86400 + time.hour * 3600 + time.minute * 60 + time.second
+
+
+def boundaries(spans):
+    """The moments of the week (seconds since Monday 00:00) at which a span opens or closes.
+
+    `spans` are (weekday, opens, closes); a span past midnight closes on the next day. Between
+    two consecutive boundaries no station opens or closes: `is_open` answers the same for all.
+    """
+    moments = set()
+    for weekday, opens, closes in spans:
+        moments.add(_second_of_week(weekday, opens))
+        moments.add(_second_of_week((weekday + 1) % 7 if closes < opens else weekday, closes) % WEEK)
+    return sorted(moments)
+
+
+def unchanged_since(moments, at=None):
+    """The last moment at or before `at` when some station opened or closed (an aware datetime), given
+    `boundaries()`; None if no span ever opens or closes. Two moments with the same answer have the
+    same stations open."""
+    if not moments:
+        return None
+    local = timezone.localtime(at or timezone.now())
+    monday = (local - datetime.timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+    now = int((local - monday).total_seconds())
+    index = bisect.bisect_right(moments, now) - 1
+    if index < 0:  # before this week's first boundary: the last one of last week
+        return monday + datetime.timedelta(seconds=moments[-1] - WEEK)
+    return monday + datetime.timedelta(seconds=moments[index])
 
 
 def describe(station, spans):

@@ -65,12 +65,13 @@ def geojson(request):
     """RFC 7946 FeatureCollection of the open stations (longitude, latitude), for the map and anyone else.
 
     The ETag names the stations' generation (any saved or deleted station, span, photo or amenity
-    bumps it) and the minute ("open now" moves with the clock), so a client that has this minute's
-    collection gets its 304 without a query; the body itself is built once per minute and change.
+    bumps it) and the moment the set of open stations last changed ("open now" moves only when a
+    station opens or closes), so a client that has the current collection gets its 304 without a
+    query; the body itself is built once per change.
     """
-    minute = timezone.now().replace(second=0, microsecond=0)
-    variant = (
-        f"{generations.current('stations')}|{minute:%Y%m%d%H%M}|{get_language()}|{request.build_absolute_uri('/')}"
+    since = finder.open_set_since()
+    variant = "|".join(
+        [str(generations.current("stations")), str(since), get_language(), request.build_absolute_uri("/")]
     )
     etag = '"' + hashlib.sha256(variant.encode()).hexdigest()[:32] + '"'
     conditional = get_conditional_response(request, etag=etag)
@@ -84,7 +85,7 @@ def geojson(request):
                 separators=(",", ":"),
             ).encode()
 
-        body = generations.cached("stations", "geojson:" + etag, build, timeout=120)
+        body = generations.cached("stations", "geojson:" + etag, build, timeout=3600)
         conditional = HttpResponse(body, content_type="application/geo+json; charset=utf-8")
     conditional["ETag"] = etag
     conditional["Access-Control-Allow-Origin"] = "*"

@@ -72,3 +72,24 @@ def test_hours_are_said_the_way_a_sign_says_them(community_a, spans, text):
 def test_all_night_is_said_so(community_a):
     station = make_station("通宵", community_a, 30.27, 118.13, all_night=True)
     assert hours.describe(station, []) == "24小时开放"
+
+
+def test_the_open_set_changes_only_when_a_station_opens_or_closes(community_a):
+    """What lets /stations.geojson keep its ETag between openings and closings."""
+    from stations import finder
+
+    day = make_station("白天驿站", community_a, 30.27, 118.13)  # every day 08:00–20:00
+    night = make_station("夜宵驿站", community_a, 30.28, 118.14)
+    night.spans.all().delete()
+    night.spans.create(weekday=4, opens=datetime.time(22, 0), closes=datetime.time(2, 0))  # Friday night
+    moments = [finder.open_set_since(moment) for moment in (at(27, 9), at(27, 19, 59), at(27, 20, 1))]
+    assert moments[0] == moments[1] == at(27, 8)  # nothing opened or closed between 09:00 and 19:59
+    assert moments[2] == at(27, 20)  # 白天驿站 closed at 20:00
+    assert finder.open_set_since(at(28, 1)) == at(27, 22)  # 夜宵驿站 opened on Friday at 22:00 ...
+    assert finder.open_set_since(at(28, 3)) == at(28, 2)  # ... and closed on Saturday at 02:00
+    assert finder.open_set_since(at(23, 7)) == at(22, 20)  # Monday 07:00: Sunday's closing, last week
+    assert [opened(s, at(28, 1)) for s in (day, night)] == [False, True]
+
+    day.spans.filter(weekday=4).update(closes=datetime.time(21, 0))  # a bulk edit sends no signal ...
+    day.save()  # ... the station's own save does
+    assert finder.open_set_since(at(27, 20, 30)) == at(27, 8)  # open until 21:00 now
