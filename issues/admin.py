@@ -272,15 +272,37 @@ class ReportAdmin(admin.ModelAdmin):
             queryset = self.get_changelist_instance(request).get_queryset(request)
         except IncorrectLookupParameters:
             queryset = self.get_queryset(request)
+        if fmt == "xlsx" and self._too_many_for_excel(request, queryset):
+            query = request.GET.urlencode()
+            return HttpResponseRedirect(reverse("admin:issues_report_changelist") + (f"?{query}" if query else ""))
         return self._export(queryset, fmt)
+
+    def _too_many_for_excel(self, request, queryset):
+        """An Excel file is built before its first byte goes out (about 25 s per 50,000 rows here), and the
+        proxy or gunicorn would cut a much longer wait; a CSV streams from its first row."""
+        count = queryset.count()
+        if count <= exports.XLSX_MAX_ROWS:
+            return False
+        self.message_user(
+            request,
+            _(
+                "%(n)s reports are too many for one Excel file (at most %(max)s). Narrow the list with the "
+                "filters, or export it as CSV, which Excel opens too."
+            )
+            % {"n": count, "max": exports.XLSX_MAX_ROWS},
+            messages.WARNING,
+        )
+        return True
 
     def _export(self, queryset, fmt):
         headers, rows = exports.report_table(queryset)
         name = f"beefeed-reports-{timezone.localdate():%Y%m%d}"
-        return spreadsheets.response(headers, rows, fmt=fmt, filename=name, title="reports")
+        return spreadsheets.streaming_response(headers, rows, fmt=fmt, filename=name, title="reports")
 
     @admin.action(description=gettext_lazy("Export selected reports (Excel)"))
     def export_selected_xlsx(self, request, queryset):
+        if self._too_many_for_excel(request, queryset):
+            return None  # back to the list, with the message
         return self._export(queryset, "xlsx")
 
     @admin.action(description=gettext_lazy("Export selected reports (CSV)"))

@@ -250,7 +250,11 @@ class Report(models.Model):
     @property
     def reference(self):
         """The number the courier quotes: BF and six digits."""
-        return f"BF{self.pk:06d}" if self.pk else "BF——"
+        return self.reference_for(self.pk) if self.pk else "BF——"
+
+    @staticmethod
+    def reference_for(pk):
+        return f"BF{pk:06d}"
 
     @staticmethod
     def pk_from_reference(text):

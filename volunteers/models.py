@@ -106,12 +106,15 @@ class Volunteer(models.Model):
     @property
     def short_name(self):
         """What the public sees: the family name and a star (叶*)."""
-        if self.erased_at:
-            return ERASED_NAME
-        return shorten_name(self.name)
+        return public_name(self.name, erased_at=self.erased_at)
 
 
 ERASED_NAME = "已注销的小蜜蜂"
+
+
+def public_name(name, *, erased_at):
+    """A volunteer's short name from the two fields it depends on (for lists read as plain values)."""
+    return ERASED_NAME if erased_at else shorten_name(name)
 
 
 def shorten_name(name):
