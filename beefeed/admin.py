@@ -31,6 +31,29 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "phone", "password1", "password2")}),)
 
+    # Who may change which account: a superuser changes everyone; a coordinator manages the
+    # volunteers' accounts only (approve, suspend, reset a password), never a staff account,
+    # so no coordinator can take over a handler, another coordinator or a superuser; handlers
+    # hold no permission on users at all. Every view of this admin (list, change, password,
+    # delete, autocomplete) reads through get_queryset, so a staff account outside it is a 404.
+    def get_queryset(self, request):
+        users = super().get_queryset(request)
+        if request.user.is_superuser:
+            return users
+        return users.filter(is_staff=False, is_superuser=False)
+
+    def _may_manage(self, request, obj):
+        return obj is None or request.user.is_superuser or not (obj.is_staff or obj.is_superuser)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._may_manage(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_manage(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_manage(request, obj)
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if request.user.is_superuser or obj is None:

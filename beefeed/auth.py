@@ -5,6 +5,14 @@ from django.db.models import Q
 from beefeed import phones
 
 
+def sign_in_identity(login):
+    """The account a sign-in names, as the backend resolves it: a mainland mobile number in
+    its one normal form however it was typed, otherwise the user name (case folded)."""
+    login = (login or "").strip()[:150]
+    phone = phones.normalize(login)
+    return f"phone:{phone}" if phones.is_mainland_mobile(phone) else f"user:{login.casefold()}"
+
+
 class PhoneOrUsernameBackend(ModelBackend):
     """Volunteers sign in with their mobile number, staff with a user name."""
 

@@ -6,6 +6,7 @@ window of seconds for one key (an account, an address).
 """
 
 import hashlib
+import ipaddress
 
 from django.conf import settings
 from django.core.cache import cache
@@ -48,10 +49,24 @@ def reset(scope, ident):
     cache.delete(_key(scope, ident))
 
 
+def _is_trusted_proxy(address):
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(proxy, strict=False) for proxy in settings.TRUSTED_PROXIES)
+
+
 def client_ip(request):
-    """The client's address; behind our proxy, the one the proxy saw (BEHIND_TLS_PROXY)."""
-    if getattr(settings, "BEHIND_PROXY", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address. X-Forwarded-For is believed only when the connection comes from
+    one of our proxies (TRUSTED_PROXIES), and then only its right-most address that is not one
+    of ours: each proxy appends the address it saw, so anything to the left of that may have
+    been written by the client itself."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    if not (getattr(settings, "BEHIND_PROXY", False) and _is_trusted_proxy(remote)):
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _is_trusted_proxy(hop):
+            return hop[:64]
+    return remote

@@ -52,7 +52,7 @@ INSTALLED_APPS = [
     "csp",
     "issues",
     "open311",
-    "django.contrib.admin",
+    "beefeed.sites.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -129,7 +129,9 @@ else:
 
 # --- Rate limits (beefeed.ratelimit; counted in the cache) ----------------------
 # Failed sign-ins per account and per address within the window; join-form posts per address per hour.
+# Failed sign-ins per account from one address; per account from everywhere; per address.
 LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=5)
+LOGIN_FAILURES_PER_ACCOUNT_TOTAL = env.int("LOGIN_FAILURES_PER_ACCOUNT_TOTAL", default=50)
 LOGIN_FAILURES_PER_IP = env.int("LOGIN_FAILURES_PER_IP", default=20)
 LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)
 JOINS_PER_IP_PER_HOUR = env.int("JOINS_PER_IP_PER_HOUR", default=20)
@@ -259,6 +261,9 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 315
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 BEHIND_PROXY = env.bool("BEHIND_TLS_PROXY", default=not DEBUG)
+# Addresses (or networks) of our own reverse proxies: only a connection from one of them may
+# tell us the client's address in X-Forwarded-For.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 if BEHIND_PROXY:
     # The proxy sets X-Forwarded-Proto and appends the client to X-Forwarded-For.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

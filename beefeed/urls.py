@@ -13,8 +13,6 @@ from issues import views as issue_views
 
 handler500 = "beefeed.views.server_error"
 
-admin.site.site_header = "蜂巢 BeeFeed"
-admin.site.site_title = "蜂巢 BeeFeed"
 
 urlpatterns = [
     path("", issue_views.home, name="home"),

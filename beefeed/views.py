@@ -1,12 +1,16 @@
 import sys
+from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.signals import user_logged_in
 from django.db import InterfaceError, OperationalError
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 
 from beefeed import ratelimit
@@ -29,32 +33,60 @@ def server_error(request):
     return response
 
 
-class SignInView(auth_views.LoginView):
-    """Sign in with a phone number (volunteers) or a user name (staff); failures are limited."""
+@receiver(user_logged_in, dispatch_uid="beefeed.mark_signed_in")
+def _mark_signed_in(sender, request, user, **kwargs):
+    # Tells limit_sign_ins that this very request signed someone in (being signed in already
+    # before a failed attempt must not give the attempt back).
+    if request is not None:
+        request.signed_in_now = True
 
-    template_name = "beefeed/login.html"
 
-    def _account(self):
-        return (self.request.POST.get("username") or "").strip().lower()[:150]
+def limit_sign_ins(view):
+    """The one sign-in limit, for every sign-in entry (the site's and the admin's).
 
-    def post(self, request, *args, **kwargs):
-        # Count the attempt before checking the password (an atomic increment), so parallel
-        # guesses cannot slip past the limit; a successful sign-in gives its attempt back.
+    Each attempt is counted (an atomic increment) before the password is checked, so parallel
+    guesses cannot slip past, under three keys: the account from this address (the low limit),
+    the account from anywhere (a higher one, so that strangers' bad tries from one place cannot
+    lock a courier out, yet a guesser spread over many addresses still stops), and the address.
+    The account is the identity the backend resolves, not the typed text: a phone number counts
+    once however it is written. A successful sign-in gives its attempt back.
+    """
+    from beefeed.auth import sign_in_identity
+
+    @wraps(view)
+    def limited(request, *args, **kwargs):
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        account = sign_in_identity(request.POST.get("username"))
+        address = ratelimit.client_ip(request)
+        counted = [
+            ("login-account-ip", f"{account}|{address}", settings.LOGIN_FAILURES_PER_ACCOUNT),
+            ("login-account", account, settings.LOGIN_FAILURES_PER_ACCOUNT_TOTAL),
+            ("login-ip", address, settings.LOGIN_FAILURES_PER_IP),
+        ]
         window = settings.LOGIN_FAILURE_WINDOW
-        on_account = ratelimit.hit("login-account", self._account(), window=window)
-        on_address = ratelimit.hit("login-ip", ratelimit.client_ip(request), window=window)
-        if on_account > settings.LOGIN_FAILURES_PER_ACCOUNT or on_address > settings.LOGIN_FAILURES_PER_IP:
+        over = [ratelimit.hit(scope, ident, window=window) > limit for scope, ident, limit in counted]
+        if any(over):
             minutes = max(1, window // 60)
             return too_many(
                 request,
                 _("Too many failed sign-ins. Please wait %(minutes)d minutes and try again.") % {"minutes": minutes},
             )
-        return super().post(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        if getattr(request, "signed_in_now", False):
+            ratelimit.reset("login-account-ip", counted[0][1])
+            ratelimit.give_back("login-account", account)
+            ratelimit.give_back("login-ip", address)
+        return response
 
-    def form_valid(self, form):
-        ratelimit.reset("login-account", self._account())
-        ratelimit.give_back("login-ip", ratelimit.client_ip(self.request))
-        return super().form_valid(form)
+    return limited
+
+
+@method_decorator(limit_sign_ins, name="dispatch")
+class SignInView(auth_views.LoginView):
+    """Sign in with a phone number (volunteers) or a user name (staff); failures are limited."""
+
+    template_name = "beefeed/login.html"
 
     def get_default_redirect_url(self):
         user = self.request.user

@@ -14,8 +14,8 @@ def test_handlers_cannot_change_organizations(handler_a, coordinator):
     assert coordinator.has_perm("beefeed.change_organization")
 
 
-def test_coordinator_cannot_grant_staff_powers_in_the_admin(client, coordinator, handler_a):
+def test_coordinator_cannot_grant_staff_powers_in_the_admin(client, coordinator, volunteer):
     client.force_login(coordinator)
-    html = client.get(f"/admin/beefeed/user/{handler_a.pk}/change/").content.decode()
+    html = client.get(f"/admin/beefeed/user/{volunteer.user.pk}/change/").content.decode()
     assert 'name="phone"' in html
     assert 'name="is_superuser"' not in html
