@@ -11,6 +11,10 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3.10 python3 p
 
 .PHONY: run test venv deps dev-deps messages clean
 
+# The settings default DEBUG to off, so that a production host that lost its environment never
+# serves tracebacks; the embedded demo and the tests turn it on here, explicitly.
+export DEBUG := 1
+
 run: deps
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py load_demo

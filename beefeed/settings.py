@@ -20,7 +20,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless asked for: an installation that lost its environment file must not serve
+# tracebacks. `make run`, `make test` and CI turn it on for the embedded demo.
+DEBUG = env.bool("DEBUG", default=False)
+
+# The placeholder in .env.example, which a hurried installation might leave in place.
+EXAMPLE_SECRET_KEY = "change-me-to-a-long-random-string"
 
 
 def _local_secret_key():
@@ -40,7 +45,16 @@ else:
     # Required in production: a missing or empty key stops the start.
     SECRET_KEY = env.str("SECRET_KEY", default="")
     if not SECRET_KEY:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off. "
+            "(For the embedded demo and the tests set DEBUG=1, as `make run` and `make test` do.)"
+        )
+    if SECRET_KEY == EXAMPLE_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is the example's placeholder or too weak: set a random key of at least 50 "
+            "characters, e.g. the output of: python -c 'from django.core.management.utils import "
+            "get_random_secret_key as k; print(k())'"
+        )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

@@ -60,3 +60,40 @@ def test_ruff_is_clean():
     ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
     result = subprocess.run([ruff, "check", "."], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_debug_is_off_when_nothing_turns_it_on():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_")) and k != "DEBUG"}
+    env.update({"SECRET_KEY": PRODUCTION["SECRET_KEY"], "DJANGO_SETTINGS_MODULE": "beefeed.settings"})
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.DEBUG)"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout.strip() == "False", result.stderr
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "change-me-to-a-long-random-string",  # the placeholder of .env.example
+        "short-but-not-empty-key-0123456789",  # 34 characters
+        "ab" * 30,  # long, but two characters
+    ],
+)
+def test_production_refuses_a_placeholder_or_weak_secret_key(key):
+    result = run_manage("check", env_extra={**PRODUCTION, "SECRET_KEY": key})
+    assert result.returncode != 0
+    assert "SECRET_KEY is the example's placeholder or too weak" in result.stderr
+
+
+def test_the_example_environment_is_refused_until_its_key_is_replaced():
+    example = dict(
+        line.split("=", 1)
+        for line in (ROOT / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    result = run_manage("check", env_extra={**PRODUCTION, "SECRET_KEY": example["SECRET_KEY"]})
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
