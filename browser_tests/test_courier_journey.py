@@ -43,6 +43,10 @@ def test_a_courier_joins_is_approved_and_reports(browser, live_server, district,
     courier.get_by_label("所在社区").select_option(label="龙西社区")
     courier.get_by_label("我已阅读并同意上述隐私说明。").check()
     courier.get_by_role("button", name="加入").click()
+    # The same answer whether or not the number joined before; the number is ready to sign in.
+    courier.wait_for_url(base + "/volunteers/joined/")
+    courier.get_by_label("密码").fill("honey-bee-2026")
+    courier.get_by_role("button", name="登录").click()
     courier.wait_for_url(base + "/me/")
     assert "等待协调员审核" in courier.content()  # not yet: approval first
     assert courier.get_by_role("link", name="上报问题").count() == 0

@@ -42,6 +42,10 @@ def test_joining_with_the_keyboard_alone(browser, live_server, community):
     tab_to(page, "consent")
     page.keyboard.press("Space")
     page.keyboard.press("Enter")
+    page.wait_for_url(live_server.url + "/volunteers/joined/")
+    # The password field has the focus; the number is filled in.
+    page.keyboard.type("honey-bee-2026")
+    page.keyboard.press("Enter")
     page.wait_for_url(live_server.url + "/me/")
     volunteer = Volunteer.objects.get()
     assert (volunteer.name, volunteer.work_type, volunteer.community) == ("叶小蜂", "food", community)

@@ -48,6 +48,10 @@ def test_join_approve_redeem_and_print_the_card(browser, live_server, district):
     rider.get_by_label("所在社区").select_option(label="龙西社区")
     rider.get_by_label("我已阅读并同意上述隐私说明。").check()
     rider.get_by_role("button", name="加入").click()
+    # The same answer whether or not the number joined before; the number is ready to sign in.
+    rider.wait_for_url(base + "/volunteers/joined/")
+    rider.get_by_label("密码").fill("honey-bee-2026")
+    rider.get_by_role("button", name="登录").click()
     rider.wait_for_url(base + "/me/")
     assert "等待协调员审核" in rider.content()
 

@@ -64,10 +64,6 @@ class JoinForm(forms.Form):
         phone = phones.normalize(self.cleaned_data["phone"])
         if not phones.is_mainland_mobile(phone):
             raise forms.ValidationError(_("Write an 11-digit mainland mobile number, e.g. 13812345678."))
-        if User.objects.filter(phone=phone).exists() or User.objects.filter(username=phone).exists():
-            raise forms.ValidationError(
-                _("This number has already joined. Sign in instead, or ask your coordinator to reset the password.")
-            )
         return phone
 
     def clean(self):

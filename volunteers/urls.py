@@ -6,6 +6,7 @@ app_name = "volunteers"
 
 urlpatterns = [
     path("volunteers/join/", views.join, name="join"),
+    path("volunteers/joined/", views.joined, name="joined"),
     path("me/", views.me, name="me"),
     path("me/claims/", views.claims, name="claims"),
     path("me/redeem/", views.redeem, name="redeem"),

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError
@@ -38,18 +38,26 @@ def join(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                volunteer = membership.join(**{k: v for k, v in data.items() if k != "consent"})
+                membership.join(**{k: v for k, v in data.items() if k != "consent"})
             except IntegrityError:
-                form.add_error("phone", _("This number has already joined. Sign in instead."))
-            else:
-                login(request, volunteer.user, backend="beefeed.auth.PhoneOrUsernameBackend")
-                messages.success(
-                    request, _("Welcome to the little bees! A coordinator will approve your account soon.")
-                )
-                return redirect("volunteers:me")
+                # The number joined before. The answer is the same as for a new number: whether a
+                # number belongs to a courier is nobody else's business. The next page tells the
+                # owner what to do (sign in, or ask a coordinator for a reset); nothing changed.
+                pass
+            request.session["joined_phone"] = data["phone"]
+            return redirect("volunteers:joined")
     else:
         form = JoinForm()
     return render(request, "volunteers/join.html", {"form": form})
+
+
+def joined(request):
+    """After joining: sign in to follow the approval. The same page whether or not the number
+    had joined before (nobody learns that from it)."""
+    phone = request.session.get("joined_phone")
+    if not phone:
+        return redirect("volunteers:join")
+    return render(request, "volunteers/joined.html", {"phone": phone, "next": reverse("volunteers:me")})
 
 
 @login_required

@@ -56,6 +56,7 @@ EXPECTED = {
     "issues:board_geojson": every(200),
     "issues:campaign": every(200),
     "volunteers:join": {"anonymous": 200, "pending": 302, "volunteer": 302, **dict.fromkeys(STAFF, 200)},
+    "volunteers:joined": every(302),  # without a join first: back to the form
     "volunteers:me": signed_in_volunteer(staff=302),
     "volunteers:claims": every(405),
     "volunteers:redeem": approved_only(),

@@ -43,11 +43,16 @@ def join_data(community, **overrides):
 
 
 class TestJoining:
-    def test_a_courier_joins_and_waits_for_approval(self, client, community_a):
+    def test_a_courier_joins_signs_in_and_waits_for_approval(self, client, community_a):
         response = client.post(reverse("volunteers:join"), join_data(community_a), follow=True)
         volunteer = Volunteer.objects.get()
         assert (volunteer.user.phone, volunteer.status, volunteer.work_type) == ("13812345678", "pending", "food")
         assert volunteer.privacy_consent_at is not None
+        body = response.content.decode()
+        assert "申请已收到" in body and 'value="13812345678"' in body  # the number is ready to sign in
+        response = client.post(
+            reverse("login"), {"username": "13812345678", "password": "honey-bee-2026", "next": "/me/"}, follow=True
+        )
         assert "等待" in response.content.decode()  # signed in, and told approval is pending
         # ... and cannot report yet
         assert client.get(reverse("issues:report_new")).status_code == 403
@@ -78,10 +83,30 @@ class TestJoining:
         assert 'value="叶小蜂"' in body and 'value="美团外卖"' in body
         assert not Volunteer.objects.exists()
 
-    def test_a_number_that_already_joined_is_refused(self, client, community_a, volunteer):
-        response = client.post(reverse("volunteers:join"), join_data(community_a, phone=volunteer.user.phone))
-        assert "已经注册" in response.content.decode()
-        assert Volunteer.objects.count() == 1
+    def test_a_number_that_already_joined_gets_the_same_answer_as_a_new_one(self, client, community_a, volunteer):
+        """Nobody learns from the join form whether a number belongs to a courier."""
+
+        def answer(phone):
+            client.cookies.clear()
+            response = client.post(
+                reverse("volunteers:join"), join_data(community_a, phone=phone, name="冒名者"), follow=True
+            )
+            body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+            return response.redirect_chain, response.status_code, body.replace(phone, "NUMBER")
+
+        taken = answer(volunteer.user.phone)
+        new = answer("13700001111")
+        assert taken == new
+        # The owner is told, in the same words everyone gets, how to sign in or get a reset.
+        assert "原密码" in taken[2] and "协调员" in taken[2]
+        # Nothing changed for the existing courier, and nobody was signed in.
+        volunteer.refresh_from_db()
+        assert volunteer.name != "冒名者" and volunteer.user.check_password(PASSWORD)
+        assert Volunteer.objects.count() == 2
+        assert "_auth_user_id" not in client.session
+
+    def test_the_page_after_joining_needs_a_join_first(self, client):
+        assert client.get(reverse("volunteers:joined")).url == reverse("volunteers:join")
 
     def test_consent_to_the_privacy_notice_is_required(self, client, community_a):
         response = client.post(reverse("volunteers:join"), join_data(community_a, consent=None))
