@@ -19,6 +19,7 @@ class IssuesConfig(AppConfig):
         counters.register_section("sheet", publication.sheet_section)
         counters.register_section("me", publication.my_latest_reports)
         counters.register_section("data", publication.personal_data)
+        counters.register_eraser(publication.erase_personal_data)
         hooks.register("report_url", publication.report_here_url)
         hooks.register("checkin_refusal", publication.checkin_refusal)
         hooks.register_section(publication.station_points)

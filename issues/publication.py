@@ -1,10 +1,14 @@
-"""What the reports app adds to the pages of the apps below it (volunteers, stations)."""
+"""What the reports app adds to the apps below it (volunteers, stations): parts of their pages,
+and its part of a volunteer's data copy and erasure."""
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from issues.models import Report
+from beefeed import generations
+from issues.models import ExtensionRequest, Rating, Report, ReportEvent, State, SupervisionNotice
 from issues.queries import local_day_bounds
 from volunteers.access import volunteer_of
 from volunteers.models import QuarterTally
@@ -88,3 +92,54 @@ def personal_data(request, *, volunteer):
             for v in Visit.objects.filter(user=volunteer.user).select_related("station")
         ],
     }
+
+
+# A rejected report is never published: its spot is kept only to ~100 m (3 decimals of a degree).
+ERASED_SPOT_DECIMALS = 3
+
+
+def erase_personal_data(volunteer, *, redact, now):
+    """A volunteer deleted the account (`volunteers.personal_data.erase`): what the reports app holds, without them.
+
+    Reports stay, attributed to the anonymous husk: the problem is not the person, and the handlers,
+    the board and the books need it. Their texts lose the person's name and number; a rejected
+    report, which will never be public, keeps its place only to ~100 m (the reporter's exact spot
+    could show their route). Ratings keep their score and lose comment and photo; the "rated" note
+    keeps the score only. Station check-ins stay counted, no longer linked to the account.
+    Rows that are otherwise never changed (timeline events) are written with QuerySet.update on purpose.
+    """
+    from stations.models import Visit
+    from volunteers.personal_data import delete_files_on_commit
+
+    Visit.objects.filter(user=volunteer.user).update(user=None)
+    ratings = Rating.objects.filter(volunteer=volunteer)
+    delete_files_on_commit([rating.photo.name for rating in ratings if rating.photo])
+    ratings.update(comment="", photo="")
+    for report in Report.objects.filter(reporter=volunteer):
+        fields = {name: redact(getattr(report, name)) for name in ("description", "address", "resolution_note")}
+        if report.state == State.REJECTED and report.latitude is not None:
+            fields["latitude"] = round(report.latitude, ERASED_SPOT_DECIMALS)
+            fields["longitude"] = round(report.longitude, ERASED_SPOT_DECIMALS)
+            fields["address"] = ""
+        Report.objects.filter(pk=report.pk).update(**fields)
+    _rewrite(ReportEvent.objects.filter(report__reporter=volunteer).exclude(action="rated"), redact, "note")
+    _rewrite(ReportEvent.objects.filter(report__reporter=volunteer, action="rated"), _score_only, "note")
+    _rewrite(ExtensionRequest.objects.filter(report__reporter=volunteer), redact, "reason", "decision_note")
+    _rewrite(SupervisionNotice.objects.filter(report__reporter=volunteer), redact, "subject", "body")
+    generations.changed("reports")
+
+
+def _rewrite(rows, change, *names):
+    for row in rows.only("pk", *names):
+        fields = {name: change(getattr(row, name)) for name in names}
+        if any(fields[name] != getattr(row, name) for name in names):
+            type(row).objects.filter(pk=row.pk).update(**fields)
+
+
+def _score_only(note):
+    """A "rated" note is the score's label and the reporter's comment: keep the label (in either language)."""
+    labels = []
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            labels += [str(label) for label in Rating.Score.labels]
+    return max((label for label in labels if note.startswith(label)), key=len, default="")

@@ -4,11 +4,13 @@
 issues ← volunteers). The reports app registers, when it starts, a counter
 (reports made and solved per volunteer), a section of the printed sheet (the
 quarter's reports from the community and how each was resolved) and one of
-the volunteer's own page (their latest reports).
+the volunteer's own page (their latest reports); and, for a volunteer who deletes the
+account, an eraser of what it holds about them (reports, ratings, check-ins).
 """
 
 _counters = []
 _sections = {"sheet": [], "me": [], "data": []}
+_erasers = []
 
 
 def register(counter):
@@ -40,3 +42,19 @@ def register_section(page, section):
 
 def sections(page, request, **context):
     return [section(request, **context) for section in _sections[page]]
+
+
+def register_eraser(eraser):
+    """`eraser(volunteer, *, redact, now)` removes or anonymises what another app holds about the volunteer.
+
+    Called by `personal_data.erase` inside its transaction, before the volunteer's own fields are
+    blanked; `redact(text)` returns `text` with the person's name, phone number and card number taken out.
+    """
+    if eraser not in _erasers:
+        _erasers.append(eraser)
+    return eraser
+
+
+def erase_elsewhere(volunteer, *, redact, now):
+    for eraser in _erasers:
+        eraser(volunteer, redact=redact, now=now)

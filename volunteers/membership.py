@@ -2,7 +2,6 @@
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from beefeed.models import User
 from volunteers.models import Claim, Volunteer
@@ -57,41 +56,3 @@ def set_claims(volunteer, items):
         have = set(Claim.objects.filter(volunteer=volunteer).values_list("item_id", flat=True))
         Claim.objects.bulk_create(Claim(volunteer=volunteer, item_id=pk) for pk in sorted(wanted - have))
 
-
-def erase(volunteer, *, now=None):
-    """The volunteer deletes the account (PIPL): personal data goes, reports and the ledger stay consistent.
-
-    The name becomes 已注销的小蜜蜂, the phone number, password, e-mail, employer, party membership,
-    photo, claims and notices are removed, the card stops being valid, and a balance left over is
-    brought to zero by an explicit ledger entry. Reports stay, attributed to 已注销的小蜜蜂.
-    """
-    from volunteers import points
-    from volunteers.models import ERASED_NAME, new_card_token
-
-    now = now or timezone.now()
-    with transaction.atomic():
-        current = Volunteer.objects.select_for_update().select_related("user").get(pk=volunteer.pk)
-        if current.erased_at:
-            return current
-        left = points.balance(current)
-        if left:
-            points.adjust(current, points=-left, by=None, reason=_("Account deleted by the volunteer"), now=now)
-        if current.photo:
-            current.photo.delete(save=False)
-        current.claims.all().delete()
-        current.notices.all().delete()
-        current.name = ERASED_NAME
-        current.employer = ""
-        current.party_member = current.show_party_member = False
-        current.card_token = new_card_token()
-        current.status = Volunteer.Status.SUSPENDED
-        current.erased_at = now
-        current.save()
-        user = current.user
-        user.phone = None
-        user.username = f"erased-{user.pk}"
-        user.email = user.first_name = user.last_name = ""
-        user.is_active = False
-        user.set_unusable_password()
-        user.save()
-    return current

@@ -5,7 +5,8 @@ moves (called by `issues.workflow`), an activity, a coordinator's adjustment
 or reversal, a redemption and its cancellation, a year-end lapse, closing a
 quarter. The rules:
 
-- entries are never changed or deleted; a correction is a new entry;
+- entries are never changed or deleted; a correction is a new entry (one exception: the
+  free-text reasons of an erased volunteer's entries lose the person's name, see `redact_reasons`);
 - one source (a report, an activity, a redemption) is paid at most once per
   rule, which the database enforces with a unique constraint;
 - an entry is reversed at most once (a one-to-one link, again in the database);
@@ -17,7 +18,7 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -514,3 +515,23 @@ def cancel_redemption(redemption, *, by, reason, now=None):
         current.cancel_reason = reason[:200]
         current.save(update_fields=["status", "closed_at", "closed_by", "cancel_reason"])
     redemption.refresh_from_db()
+
+
+# -- erasure ------------------------------------------------------------------
+
+
+def redact_reasons(volunteer, redact):
+    """An erased volunteer's books stay as they are; only the words typed about them lose their name.
+
+    Ledger reasons and redemption cancel reasons are free text a coordinator wrote ("补录叶小蜂的巡逻").
+    The figures, dates, sources and rules of the entries are untouched: the database's append-only
+    triggers let through an UPDATE of `reason` alone, and only once the volunteer is marked erased.
+    """
+    ledger = models.QuerySet(PointsEntry)  # the append-only manager refuses every update, by design
+    for pk, reason in ledger.filter(volunteer=volunteer).exclude(reason="").values_list("pk", "reason"):
+        if redact(reason) != reason:
+            ledger.filter(pk=pk).update(reason=redact(reason)[:200])
+    for redemption in volunteer.redemptions.exclude(cancel_reason=""):
+        if redact(redemption.cancel_reason) != redemption.cancel_reason:
+            redemption.cancel_reason = redact(redemption.cancel_reason)[:200]
+            redemption.save(update_fields=["cancel_reason"])

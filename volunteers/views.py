@@ -217,7 +217,7 @@ def my_data(request):
     error = ""
     if request.method == "POST":
         if request.user.check_password(request.POST.get("password", "")):
-            membership.erase(volunteer)
+            personal_data.erase(volunteer)
             logout(request)
             return render(request, "volunteers/erased.html")
         error = _("That password is not right; nothing was deleted.")

@@ -12,7 +12,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from volunteers import points
-from volunteers.models import Activity, PointsEntry, Quarter, QuarterTally, Redemption
+from volunteers.models import Activity, PointsEntry, Quarter, QuarterTally, Redemption, Volunteer
 from volunteers.tests.conftest import credit
 
 pytestmark = pytest.mark.django_db
@@ -314,3 +314,23 @@ class TestRedemption:
         with pytest.raises(points.PointsError):
             points.reverse(PointsEntry.objects.get(kind="redemption"), by=coordinator, reason="退回")
         assert points.balance(volunteer) == 0
+
+
+def _raw_update(sql, params):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def test_the_database_lets_only_an_erased_volunteers_reasons_be_rewritten(volunteer, patrol, coordinator):
+    entry = credit(volunteer, 7, by=coordinator, reason="补录叶小蜂的巡逻")
+    reason = "UPDATE volunteers_pointsentry SET reason = %s WHERE id = %s"
+    with pytest.raises(DatabaseError):
+        _raw_update(reason, ["改掉", entry.pk])  # not erased: the reason is as fixed as the rest
+    Volunteer.objects.filter(pk=volunteer.pk).update(erased_at=timezone.now())
+    with pytest.raises(DatabaseError):
+        _raw_update("UPDATE volunteers_pointsentry SET points = 1000, reason = %s WHERE id = %s", ["改掉", entry.pk])
+    with pytest.raises(DatabaseError):
+        _raw_update("UPDATE volunteers_pointsentry SET occurred_on = %s WHERE id = %s", ["2020-01-01", entry.pk])
+    _raw_update(reason, ["补录已注销的小蜜蜂的巡逻", entry.pk])
+    entry = PointsEntry.objects.get(pk=entry.pk)
+    assert (entry.points, entry.reason) == (7, "补录已注销的小蜜蜂的巡逻")
