@@ -66,7 +66,8 @@ def serve_public(request, path):
 def serve_checked(request, name):
     """A file of a private directory, to whom its app's rule allows; 404 to everyone else."""
     rule = rule_for(name)
-    if rule is None or posixpath.normpath(name) != name:
+    # Names the storage wrote are normal and printable; anything else (a NUL byte) matches no file.
+    if rule is None or posixpath.normpath(name) != name or not name.isprintable():
         raise Http404
     access = rule(request, name)
     if access not in (PUBLIC, PRIVATE):

@@ -209,3 +209,20 @@ def test_my_reports_and_the_admin_show_unpublished_photos_by_the_checked_link(
     client.force_login(coordinator)
     page = client.get(reverse("admin:issues_report_changelist")).content.decode()
     assert photo.thumbnail.url in page and client.get(photo.thumbnail.url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/photos/reports/a%00b.jpg",
+        "/photos/ratings/2026/01/%00",
+        "/photos/volunteers/x%00",
+        "/photos/reports/%ff.jpg",
+        "/photos/reports/" + "a" * 5000,
+        "/media/stations/a%00b.jpg",
+        "/media/reports%00/x",
+    ],
+)
+def test_a_forged_photo_link_gets_404_never_500(client, coordinator, url):
+    client.force_login(coordinator)
+    assert client.get(url).status_code == 404
