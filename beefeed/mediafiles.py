@@ -5,6 +5,9 @@ report. Every failure that raises removes the files again (issues.workflow); onl
 killed in those few milliseconds (SIGKILL, power loss) can leave a file no row names. `scan()`
 finds such orphans, and rows whose file is gone; `remove_orphans()` deletes orphans older than
 a grace period (younger ones may belong to an upload that is committing right now).
+
+Apps register retention sweeps (`register_retention`): files whose rows have been kept long
+enough, e.g. the photos of reports not accepted (issues.retention). `apply_retention()` runs them.
 """
 
 import os
@@ -15,6 +18,17 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.db.models import FileField
+
+_retention_sweeps = []
+
+
+def register_retention(sweep):
+    """`sweep(now=None)` deletes the rows and files kept past their time and returns the files' names."""
+    _retention_sweeps.append(sweep)
+
+
+def apply_retention(now=None):
+    return [name for sweep in _retention_sweeps for name in sweep(now=now)]
 
 
 @dataclass

@@ -229,7 +229,8 @@ STATICFILES_DIRS = [BASE_DIR / "static", ("leaflet", xstatic.pkg.leaflet.BASE_DI
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files in private directories get the checked URL /photos/… (beefeed.privatemedia).
+    "default": {"BACKEND": "beefeed.privatemedia.MediaStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -239,6 +240,11 @@ STORAGES = {
 # Serve media from the app in the embedded run; in production the reverse
 # proxy serves MEDIA_ROOT (see README).
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
+# The proxy's internal location for private media (nginx X-Accel-Redirect, e.g. /protected-media/);
+# empty: Django sends the file itself.
+MEDIA_ACCEL_REDIRECT = env.str("MEDIA_ACCEL_REDIRECT", default="")
+# Photos of reports not accepted are deleted this many days after the rejection (manage.py media_check).
+REJECTED_PHOTO_RETENTION_DAYS = env.int("REJECTED_PHOTO_RETENTION_DAYS", default=30)
 
 # Photos: checked and re-encoded by beefeed.photos.
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=15 * 1024 * 1024)

@@ -6,8 +6,8 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path, re_path
-from django.views.static import serve
 
+from beefeed import privatemedia
 from beefeed.views import SignInView
 from issues import views as issue_views
 
@@ -22,6 +22,8 @@ urlpatterns = [
     # Pages without our <link rel=icon> (the admin) make browsers ask for this.
     path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("img/favicon.svg")), name="favicon"),
     path("admin/", admin.site.urls),
+    # Report, rating and volunteers' photos: each request is checked (beefeed.privatemedia).
+    path("photos/<path:name>", privatemedia.serve_checked, name="checked_media"),
     path("open311/v2/", include("open311.urls")),
     path("", include("issues.urls")),
     path("", include("volunteers.urls")),
@@ -29,10 +31,8 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
-    # The embedded run serves photos itself; production leaves it to the proxy.
+    # The embedded run serves public media itself; production leaves it to the proxy.
     # (django.conf.urls.static.static() would do nothing when DEBUG is off.)
-    def media(request, path):
-        # MEDIA_ROOT is read on each request (tests give every test its own).
-        return serve(request, path, document_root=settings.MEDIA_ROOT)
-
-    urlpatterns += [re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", media, name="media")]
+    urlpatterns += [
+        re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", privatemedia.serve_public, name="media")
+    ]

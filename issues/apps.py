@@ -7,9 +7,9 @@ class IssuesConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from beefeed import generations
+        from beefeed import generations, mediafiles, privatemedia
         from beefeed.models import Organization
-        from issues import publication
+        from issues import photo_access, publication, retention
         from issues.models import Campaign, Category, ExtensionRequest, Rating, Report, ReportPhoto, TriageReport
         from issues.queries import reports_per_volunteer
         from stations import hooks
@@ -23,6 +23,9 @@ class IssuesConfig(AppConfig):
         hooks.register("report_url", publication.report_here_url)
         hooks.register("checkin_refusal", publication.checkin_refusal)
         hooks.register_section(publication.station_points)
+        privatemedia.protect("reports/", photo_access.report_photo_access)
+        privatemedia.protect("ratings/", photo_access.rating_photo_access)
+        mediafiles.register_retention(retention.remove_rejected_photos)
         # The home page's figures, /stats/ and the board's counts are cached per generation of these.
         generations.watch(
             "reports", Report, TriageReport, ReportPhoto, Rating, ExtensionRequest, Category, Campaign, Organization

@@ -323,6 +323,11 @@ class ReportPhoto(models.Model):
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
         ordering = ["kind", "id"]
+        # The checked photo view finds a photo by its file's name (issues.photo_access).
+        indexes = [
+            models.Index(fields=["image"], name="reportphoto_image"),
+            models.Index(fields=["thumbnail"], name="reportphoto_thumbnail"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=["before", "after"]), name="photo_kind_valid"),
         ]
@@ -454,6 +459,7 @@ class Rating(models.Model):
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["photo"], name="rating_photo")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(score__in=["satisfied", "fairly", "dissatisfied"]), name="rating_score_valid"

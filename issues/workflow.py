@@ -55,6 +55,7 @@ ACTION_LABELS = {
     "extension_granted": gettext_lazy("Extension granted"),
     "extension_refused": gettext_lazy("Extension refused"),
     "rated": gettext_lazy("Rated by the reporter"),
+    "photos_deleted": gettext_lazy("Photos deleted"),
 }
 
 MOVES = {
@@ -514,6 +515,28 @@ def decide_extension(request, *, by, grant, note="", now=None):
         )
     request.refresh_from_db()
     return request
+
+
+def delete_photos_of_rejected(report, *, retention_days, now=None):
+    """The photos of a report not accepted, kept `retention_days`, are deleted (rows, then files);
+    an internal timeline event says so. Returns the deleted files' names."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = Report.objects.select_for_update(of=("self",)).get(pk=report.pk)
+        if current.state != State.REJECTED:
+            raise TransitionError(_("Report %(ref)s is not rejected.") % {"ref": current.reference})
+        photos = list(current.photos.all())
+        if not photos:
+            return []
+        names = [name for photo in photos for name in (photo.image.name, photo.thumbnail.name) if name]
+        ReportPhoto.objects.filter(pk__in=[photo.pk for photo in photos]).delete()
+        note = _("%(count)d photos deleted %(days)d days after the report was not accepted.") % {
+            "count": len(photos),
+            "days": retention_days,
+        }
+        _event(current, "photos_deleted", by=None, note=note, now=now)
+    _delete_files(names)
+    return names
 
 
 def rate(report, *, volunteer, score, comment="", photo=None, now=None):

@@ -76,9 +76,9 @@ def test_production_redirects_plain_http_to_https(collected):
 @pytest.mark.django_db
 def test_photos_are_served_as_jpeg_with_nosniff(client, settings, tmp_path):
     settings.SERVE_MEDIA = True
-    (settings.MEDIA_ROOT / "reports").mkdir(parents=True, exist_ok=True)
-    (settings.MEDIA_ROOT / "reports" / "0a1b2c.jpg").write_bytes(jpeg_bytes())
-    response = client.get(settings.MEDIA_URL + "reports/0a1b2c.jpg")
+    (settings.MEDIA_ROOT / "stations").mkdir(parents=True, exist_ok=True)
+    (settings.MEDIA_ROOT / "stations" / "0a1b2c.jpg").write_bytes(jpeg_bytes())
+    response = client.get(settings.MEDIA_URL + "stations/0a1b2c.jpg")
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg" and response["X-Content-Type-Options"] == "nosniff"
 

@@ -177,7 +177,7 @@ class TestListing:
         closed = client.get(f"{BASE}/requests.json", {"status": "closed"}).json()
         assert [r["service_request_id"] for r in closed] == [reports[0]]
         assert closed[0]["description"] == "小区门口垃圾满了" and closed[0]["lat"] == 30.2745
-        assert closed[0]["media_url"].startswith("http://testserver/media/")
+        assert closed[0]["media_url"].startswith("http://testserver/photos/reports/")
         both = client.get(f"{BASE}/requests.json", {"service_request_id": f"{reports[2]},{reports[0]},BF999999"})
         assert {r["service_request_id"] for r in both.json()} == {reports[0], reports[2]}
         assert len(client.get(f"{BASE}/requests.json", {"status": "open"}).json()) == 2

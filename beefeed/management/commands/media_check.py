@@ -6,8 +6,9 @@ from beefeed import mediafiles
 class Command(BaseCommand):
     help = (
         "Compare the files in MEDIA_ROOT with the rows that name them: list orphan files (no row) and rows "
-        "whose file is missing. Exit status 1 if there are any. --remove-orphans deletes orphans older "
-        "than --older-than minutes (default 60)."
+        "whose file is missing. Exit status 1 if there are any. --remove-orphans first deletes the files "
+        "kept past their retention (photos of reports not accepted), then orphans older than --older-than "
+        "minutes (default 60)."
     )
 
     def add_arguments(self, parser):
@@ -18,6 +19,8 @@ class Command(BaseCommand):
         if older_than < 0:
             raise CommandError("--older-than must be 0 or more minutes")
         if remove_orphans:
+            for name in mediafiles.apply_retention():
+                self.stdout.write(f"removed after its retention period {name}")
             for name in mediafiles.remove_orphans(older_than * 60):
                 self.stdout.write(f"removed orphan {name}")
         result = mediafiles.scan()

@@ -1,0 +1,38 @@
+"""Who may see a report's photos and its rating's photo (served by beefeed.privatemedia).
+
+A published report's before and after photos are public. Everything else — photos of reports
+still open, returned or not accepted, and the reporter's re-check photo — only the reporter and
+the staff who may see the report (coordinators all, a handler their organization's) may see.
+The answer is read from the report's state on every request, so a report reopened after
+publication is private again at once.
+"""
+
+from django.db.models import Q
+
+from beefeed.privatemedia import PRIVATE, PUBLIC
+from issues.models import Rating, Report, ReportPhoto, State
+
+
+def may_see(user, report):
+    """The report's reporter, or staff whose scope holds it."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if report.reporter_id is not None and report.reporter.user_id == user.pk:
+        return True
+    return Report.objects.visible_to(user).filter(pk=report.pk).exists()
+
+
+def report_photo_access(request, name):
+    photo = ReportPhoto.objects.select_related("report__reporter").filter(Q(image=name) | Q(thumbnail=name)).first()
+    if photo is None:
+        return None
+    if photo.report.state == State.PUBLISHED:
+        return PUBLIC
+    return PRIVATE if may_see(request.user, photo.report) else None
+
+
+def rating_photo_access(request, name):
+    rating = Rating.objects.select_related("report__reporter").filter(photo=name).first()
+    if rating is None:
+        return None
+    return PRIVATE if may_see(request.user, rating.report) else None
