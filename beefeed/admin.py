@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from beefeed.admin_tools import ProcessedImageField
 from beefeed.models import Organization, User
 
 
@@ -11,6 +13,8 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name"]
     show_facets = admin.ShowFacets.ALWAYS
+    # The seal passes through beefeed.photos like every picture, as a PNG to keep its transparency.
+    formfield_overrides = {models.ImageField: {"form_class": ProcessedImageField, "keep_transparency": True}}
 
 
 @admin.register(User)

@@ -6,14 +6,22 @@ from beefeed import photos
 
 
 class ProcessedImageField(forms.ImageField):
-    """An uploaded picture goes through beefeed.photos: upright, no metadata, bounded size."""
+    """An uploaded picture goes through beefeed.photos: upright, no metadata, bounded size, a random name.
+
+    Every admin form that uploads a picture uses it (a test walks the admin to be sure).
+    keep_transparency: a PNG with its alpha channel (a seal) instead of a JPEG.
+    """
+
+    def __init__(self, *, keep_transparency=False, **kwargs):
+        self.keep_transparency = keep_transparency
+        super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
         value = super().clean(data, initial)
         if value and value is not initial and hasattr(value, "read"):
             value.seek(0)
             try:
-                processed = photos.process(value)
+                processed = photos.process(value, keep_transparency=self.keep_transparency)
             except photos.PhotoError as error:
                 raise forms.ValidationError(str(error)) from None
             return processed.files()[0]

@@ -3,7 +3,8 @@
 Every photo that reaches the media root has passed through `process()`: it
 is a real image within the size and pixel limits, re-encoded as a JPEG
 without any metadata (a phone's photo carries the courier's GPS position),
-at most 1600 px on its longest side, with a 400 px thumbnail.
+at most 1600 px on its longest side, with a 400 px thumbnail. A picture
+that must keep its transparency (a seal) is re-encoded as a PNG instead.
 """
 
 import io
@@ -31,11 +32,12 @@ class ProcessedPhoto:
     thumbnail: bytes
     width: int
     height: int
+    extension: str = "jpg"
 
     def files(self):
         """The two files under fresh random names."""
-        stem = uuid.uuid4().hex
-        return ContentFile(self.full, name=f"{stem}.jpg"), ContentFile(self.thumbnail, name=f"{stem}_t.jpg")
+        stem, ext = uuid.uuid4().hex, self.extension
+        return ContentFile(self.full, name=f"{stem}.{ext}"), ContentFile(self.thumbnail, name=f"{stem}_t.{ext}")
 
 
 def _limits():
@@ -45,7 +47,7 @@ def _limits():
     )
 
 
-def process(upload):
+def process(upload, *, keep_transparency=False):
     """Check and re-encode one uploaded file; raise PhotoError if refused."""
     max_bytes, max_pixels = _limits()
     size = getattr(upload, "size", None)
@@ -56,10 +58,10 @@ def process(upload):
     data = upload.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise PhotoError(_("The photo is too large (at most %(mb)d MB).") % {"mb": max_bytes // (1024 * 1024)})
-    return process_bytes(data, max_pixels=max_pixels)
+    return process_bytes(data, max_pixels=max_pixels, keep_transparency=keep_transparency)
 
 
-def process_bytes(data, *, max_pixels=None):
+def process_bytes(data, *, max_pixels=None, keep_transparency=False):
     if max_pixels is None:
         max_pixels = _limits()[1]
     not_an_image = PhotoError(_("This file is not a photo we can read. Please send a JPEG, PNG or WebP picture."))
@@ -84,19 +86,32 @@ def process_bytes(data, *, max_pixels=None):
                 if scale < 1:
                     image.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
             upright = ImageOps.exif_transpose(image) or image
-            rgb = _to_rgb(upright)
-            rgb.thumbnail((FULL_SIZE, FULL_SIZE), Image.Resampling.LANCZOS)
-            full = _jpeg(rgb, quality=82)
-            thumb = rgb.copy()
+            picture = upright.convert("RGBA") if keep_transparency and _has_alpha(upright) else _to_rgb(upright)
+            picture.info = {}  # a new image: nothing of the upload's metadata (comment, ICC profile, text) is written
+            picture.thumbnail((FULL_SIZE, FULL_SIZE), Image.Resampling.LANCZOS)
+            thumb = picture.copy()
             thumb.thumbnail((THUMB_SIZE, THUMB_SIZE), Image.Resampling.LANCZOS)
-            thumbnail = _jpeg(thumb, quality=75)
+            if keep_transparency:
+                full, thumbnail = _png(picture), _png(thumb)
+            else:
+                full, thumbnail = _jpeg(picture, quality=82), _jpeg(thumb, quality=75)
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, EOFError):
             raise PhotoError(_("The photo is damaged or incomplete. Please take or choose it again.")) from None
-    return ProcessedPhoto(full=full, thumbnail=thumbnail, width=rgb.width, height=rgb.height)
+    return ProcessedPhoto(
+        full=full,
+        thumbnail=thumbnail,
+        width=picture.width,
+        height=picture.height,
+        extension="png" if keep_transparency else "jpg",
+    )
+
+
+def _has_alpha(image):
+    return image.mode in ("RGBA", "LA", "PA") or (image.mode in ("P", "L", "RGB") and "transparency" in image.info)
 
 
 def _to_rgb(image):
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+    if _has_alpha(image):
         image = image.convert("RGBA")
         background = Image.new("RGB", image.size, (255, 255, 255))
         background.paste(image, mask=image.getchannel("A"))
@@ -111,4 +126,10 @@ def _jpeg(image, *, quality):
     out = io.BytesIO()
     # No exif=, no icc_profile=: nothing of the original's metadata is written.
     image.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+    return out.getvalue()
+
+
+def _png(image):
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
     return out.getvalue()

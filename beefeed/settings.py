@@ -198,6 +198,8 @@ RATING_DAYS = env.int("RATING_DAYS", default=3)
 # go to this community until a coordinator corrects it (default: the first community by name).
 OPEN311_JURISDICTION = env.str("OPEN311_JURISDICTION", default="")
 OPEN311_DEFAULT_COMMUNITY = env.str("OPEN311_DEFAULT_COMMUNITY", default="")
+# One deadline for fetching a media_url, connection to last byte (well under GUNICORN_TIMEOUT).
+OPEN311_MEDIA_TIMEOUT = env.int("OPEN311_MEDIA_TIMEOUT", default=20)
 
 # --- Points (volunteers.points) --------------------------------------------------
 # Whether unspent points lapse when the fourth quarter is closed (default: they carry over).

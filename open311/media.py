@@ -4,18 +4,20 @@ Only http(s), only from the hosts the client's key allows, never from a private,
 link-local or otherwise internal address (checked on the address actually connected to),
 no redirects, at most PHOTO_MAX_BYTES, and only image content types. Whatever arrives still
 goes through beefeed.photos like every other photo.
+
+The whole fetch — connecting, the TLS handshake, the headers, the body — has one deadline
+(OPEN311_MEDIA_TIMEOUT seconds): every receive waits only for the time left, so a server that
+drips its answer a byte at a time cannot hold the worker longer.
 """
 
 import http.client
+import io
 import ipaddress
 import socket
 import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
-
-TIMEOUT = 10
-TOTAL_TIMEOUT = 30
 
 
 class MediaRefused(ValueError):
@@ -48,7 +50,64 @@ def _is_public(ip):
     return True
 
 
+def _time_left(deadline):
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError
+    return left
+
+
+class _DeadlineSocket:
+    """The connected socket as http.client sees it: each send and receive may wait only for the time left.
+
+    A socket timeout alone bounds one receive, not the answer: a byte a second never trips it.
+    """
+
+    def __init__(self, sock, deadline):
+        self._sock = sock
+        self._deadline = deadline
+
+    def _arm(self):
+        self._sock.settimeout(_time_left(self._deadline))
+
+    def sendall(self, data):
+        self._arm()
+        self._sock.sendall(data)
+
+    def makefile(self, mode):
+        # The socket's own file keeps it open while the response is read, as http.client expects.
+        return io.BufferedReader(_DeadlineReader(self._sock.makefile("rb", buffering=0), self._arm))
+
+    def close(self):
+        self._sock.close()
+
+
+class _DeadlineReader(io.RawIOBase):
+    def __init__(self, raw, arm):
+        self._raw = raw
+        self._arm = arm
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        self._arm()
+        return self._raw.readinto(buffer)
+
+    def close(self):
+        super().close()
+        self._raw.close()
+
+
 def fetch(url, *, allowed_hosts, _port=None):
+    seconds = settings.OPEN311_MEDIA_TIMEOUT
+    try:
+        return _fetch(url, allowed_hosts=allowed_hosts, deadline=time.monotonic() + seconds, _port=_port)
+    except TimeoutError:
+        raise MediaRefused(f"the media server did not answer within {seconds} seconds") from None
+
+
+def _fetch(url, *, allowed_hosts, deadline, _port):
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -70,36 +129,31 @@ def fetch(url, *, allowed_hosts, _port=None):
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
-    if parts.scheme == "https":
-        import ssl
-
-        connection = http.client.HTTPSConnection(host, port, timeout=TIMEOUT, context=ssl.create_default_context())
-    else:
-        connection = http.client.HTTPConnection(host, port, timeout=TIMEOUT)
+    connection = http.client.HTTPConnection(host, port)
     try:
         # Connect to the address we checked, not to whatever a second lookup would say.
-        connection.sock = socket.create_connection((address, port), timeout=TIMEOUT)
+        sock = socket.create_connection((address, port), timeout=_time_left(deadline))
         if parts.scheme == "https":
-            connection.sock = connection._context.wrap_socket(connection.sock, server_hostname=host)
+            import ssl
+
+            sock.settimeout(_time_left(deadline))
+            sock = ssl.create_default_context().wrap_socket(sock, server_hostname=host)
+        connection.sock = _DeadlineSocket(sock, deadline)
         connection.request("GET", path, headers={"Host": host, "User-Agent": "BeeFeed-Open311"})
         response = connection.getresponse()
-        deadline = time.monotonic() + TOTAL_TIMEOUT
         if response.status != 200:
             raise MediaRefused(f"the media server answered {response.status}")
         if not (response.getheader("Content-Type") or "").lower().startswith("image/"):
             raise MediaRefused("the media is not an image")
         chunks, size = [], 0
-        while True:  # read in pieces, so a slow drip cannot hold the worker past the total deadline
-            chunk = response.read(65536)
-            if not chunk:
-                break
+        while chunk := response.read1(65536):  # whatever has arrived, so the size limit is checked as it comes
             size += len(chunk)
             if size > limit:
                 raise MediaRefused("the media is too large")
-            if time.monotonic() > deadline:
-                raise MediaRefused("the media server is too slow")
             chunks.append(chunk)
         return b"".join(chunks)
+    except TimeoutError:
+        raise  # fetch() explains it: the deadline passed
     except (OSError, http.client.HTTPException) as error:
         raise MediaRefused(f"the media could not be fetched ({type(error).__name__})") from None
     finally:

@@ -6,7 +6,13 @@ import pytest
 from PIL import Image
 
 from beefeed import photos
-from beefeed.tests.images import exif_with_gps_and_orientation, jpeg_bytes
+from beefeed.tests.images import (
+    SECRET,
+    exif_with_gps_and_orientation,
+    jpeg_bytes,
+    jpeg_with_comment_bytes,
+    seal_png_bytes,
+)
 
 
 def opened(data):
@@ -110,3 +116,36 @@ def test_names_are_random_and_unguessable():
     result = photos.process_bytes(jpeg_bytes())
     (a, _), (b, _) = result.files(), result.files()
     assert a.name != b.name and len(a.name) >= 36
+
+
+def test_a_jpeg_comment_does_not_survive():
+    result = photos.process_bytes(jpeg_with_comment_bytes())
+    for data in (result.full, result.thumbnail):
+        assert SECRET not in data
+        assert "comment" not in opened(data).info
+
+
+def test_a_picture_that_keeps_its_transparency_becomes_a_fresh_png():
+    upload = seal_png_bytes()
+    assert all(chunk in upload for chunk in (b"tEXt", b"iTXt", b"eXIf", b"iCCP", SECRET))
+    result = photos.process_bytes(upload, keep_transparency=True)
+    for data in (result.full, result.thumbnail):
+        image = opened(data)
+        assert image.format == "PNG" and image.mode == "RGBA"
+        assert image.getpixel((2, 2))[3] == 0  # the corner stays transparent
+        assert image.getpixel((image.width // 2, image.height // 2)) == (200, 16, 46, 255)
+        assert not image.getexif() and not image.text
+        assert set(image.info) <= {"dpi", "gamma"}  # Pillow's own reading, nothing from the upload
+        assert SECRET not in data and b"Author" not in data and b"iCCP" not in data
+        assert data.endswith(b"IEND\xaeB`\x82")  # nothing after the end of the image
+    assert opened(result.full).size == (240, 240)
+    full, thumbnail = result.files()
+    assert full.name.endswith(".png") and thumbnail.name.endswith("_t.png")
+
+
+def test_a_picture_kept_as_png_is_still_turned_upright_and_bounded():
+    result = photos.process_bytes(
+        jpeg_bytes(size=(4000, 3000), exif=exif_with_gps_and_orientation(6)), keep_transparency=True
+    )
+    assert opened(result.full).size == (1200, 1600)
+    assert opened(result.full).format == "PNG"
