@@ -212,9 +212,17 @@ class ReportAdmin(admin.ModelAdmin):
     def reporter_short(self, report):
         return report.reporter.short_name if report.reporter else "—"
 
+    def get_object(self, request, object_id, from_field=None):
+        report = super().get_object(request, object_id, from_field)
+        if report is not None:
+            # The "possible duplicates" field lists only reports this user may open, like every other list.
+            report.visible_reports = Report.objects.visible_to(request.user)
+        return report
+
     @admin.display(description=gettext_lazy("possible duplicates"))
     def duplicates(self, report):
         found = possible_duplicates(
+            among=getattr(report, "visible_reports", Report.objects.none()),
             category_id=report.category_id,
             latitude=report.latitude,
             longitude=report.longitude,

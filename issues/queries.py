@@ -16,13 +16,14 @@ from beefeed.geo import distance_m
 from issues.models import ACTIVE_STATES, DUPLICATE_RADIUS_M, DUPLICATE_WINDOW, OPEN_STATES, Report, State
 
 
-def possible_duplicates(*, category_id, latitude, longitude, exclude_pk=None, now=None):
-    """Open reports of the same category within 50 m from the last 7 days."""
+def possible_duplicates(*, among, category_id, latitude, longitude, exclude_pk=None, now=None):
+    """Open reports of the same category within 50 m from the last 7 days, taken from `among` (the reports
+    the asker may see: Report.objects.visible_to(user) for staff)."""
     if latitude is None or longitude is None:
         return []
     since = (now or timezone.now()) - DUPLICATE_WINDOW
     candidates = (
-        Report.objects.near(latitude, longitude, DUPLICATE_RADIUS_M)
+        among.near(latitude, longitude, DUPLICATE_RADIUS_M)
         .filter(category_id=category_id, state__in=OPEN_STATES, created_at__gte=since)
         .exclude(pk=exclude_pk)
         .order_by("-created_at")[:20]

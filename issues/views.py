@@ -113,7 +113,9 @@ def nearby(request):
     category = request.GET.get("category", "")
     duplicates = []
     if category.isdigit():
-        for report in possible_duplicates(category_id=int(category), latitude=lat, longitude=lng):
+        for report in possible_duplicates(
+            among=Report.objects.all(), category_id=int(category), latitude=lat, longitude=lng
+        ):
             duplicates.append(
                 {
                     "reference": report.reference,
