@@ -48,17 +48,21 @@ def _text(value):
     return value
 
 
-def parse_int(value, *, low, high):
-    """A whole number written in ASCII digits within [low, high]; None when absent."""
+def _number(value, pattern, convert, low, high):
     text = _text(value)
     if text is None:
         return None
-    if not INTEGER.fullmatch(text) or (text.startswith("-") and low >= 0):
-        raise Unreadable("not a whole number")
-    number = int(text)
+    if not pattern.fullmatch(text) or (text.startswith("-") and low >= 0):
+        raise Unreadable("not a number")
+    number = convert(text)
     if not low <= number <= high:
         raise Unreadable("out of range")
     return number
+
+
+def parse_int(value, *, low, high):
+    """A whole number written in ASCII digits within [low, high]; None when absent."""
+    return _number(value, INTEGER, int, low, high)
 
 
 def parse_id(value):
@@ -72,16 +76,8 @@ def parse_page(value):
 
 
 def parse_float(value, *, low, high):
-    """A decimal number such as 30.2745 or -7 within [low, high]; None when absent."""
-    text = _text(value)
-    if text is None:
-        return None
-    if not DECIMAL.fullmatch(text) or (text.startswith("-") and low >= 0):
-        raise Unreadable("not a decimal number")
-    number = float(text)
-    if not low <= number <= high:
-        raise Unreadable("out of range")
-    return number
+    """A decimal number such as 30.2745 or -7 (no exponent, no NaN) within [low, high]; None when absent."""
+    return _number(value, DECIMAL, float, low, high)
 
 
 def parse_date(value):

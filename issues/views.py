@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from beefeed import generations, photos, ratelimit, spreadsheets
 from beefeed.geo import distance_m, nearest, parse_position
 from beefeed.models import Organization
-from beefeed.parsing import Unreadable, parse_id
+from beefeed.parsing import Unreadable, parse_id, parse_page, readable
 from beefeed.views import too_many
 from issues import exports, stats, workflow
 from issues.forms import MAX_PHOTOS, RatingForm, ReportForm
@@ -73,11 +73,16 @@ def report_new(request):
         status = 400
     else:
         initial = {"community": volunteer.community_id}
-        station = _station_from_query(request.GET.get("station"))
+        status = 200
+        try:
+            station = _open_station(parse_id(request.GET.get("station")))
+        except Unreadable:  # a damaged poster link: the form still works, without the station
+            station = None
+            messages.error(request, _("The hive station in this link could not be read; send the report without it."))
+            status = 400
         if station:
             initial.update(station=station.pk, community=station.community_id, address=station.address)
         form = ReportForm(initial=initial)
-        status = 200
     return render(
         request,
         "issues/report_new.html",
@@ -86,16 +91,14 @@ def report_new(request):
             "photo_errors": photo_errors,
             "max_photos": range(MAX_PHOTOS),
             "categories": Category.objects.all(),
-            "station": _station_from_query(str(form["station"].value() or "")),
+            "station": _open_station(readable(parse_id, form["station"].value())),
         },
         status=status,
     )
 
 
-def _station_from_query(value):
-    if not (value or "").isdigit():
-        return None
-    return Station.objects.filter(pk=int(value), status=Station.Status.OPEN).first()
+def _open_station(pk):
+    return Station.objects.filter(pk=pk, status=Station.Status.OPEN).first() if pk else None
 
 
 @approved_volunteer_required
@@ -169,7 +172,7 @@ def my_reports(request):
         )
         .order_by("-created_at")
     )
-    page = Paginator(reports, 10).get_page(request.GET.get("page"))
+    page = Paginator(reports, 10).get_page(parse_page(request.GET.get("page")))
     return render(request, "issues/my_reports.html", {"page": page})
 
 
@@ -178,8 +181,7 @@ def board(request):
     hit costs no query (the page of reports and its total are only read on a miss)."""
     reports, filters = board_filter(Report.objects.public(), request.GET)
     reports = reports.select_related("category", "community", "assignee").prefetch_related("photos")
-    number = request.GET.get("page", "1")
-    number = number if number.isascii() and number.isdigit() and len(number) < 7 else "1"
+    number = parse_page(request.GET.get("page"))
     paginator = CachedCountPaginator(
         reports.order_by("-published_at", "-id"), 20, count_key=f"board:{filters.querystring}"
     )
@@ -288,7 +290,7 @@ def stats_page(request):
 def campaign_page(request, pk):
     campaign = get_object_or_404(stats.campaigns(), pk=pk)
     reports = Report.objects.public().filter(campaign=campaign).select_related("category", "community", "assignee")
-    page = Paginator(reports.order_by("-published_at"), 20).get_page(request.GET.get("page"))
+    page = Paginator(reports.order_by("-published_at"), 20).get_page(parse_page(request.GET.get("page")))
     context = {"campaign": campaign, "page": page, "overall": stats.overall(Report.objects.filter(campaign=campaign))}
     return render(request, "issues/campaign.html", context)
 

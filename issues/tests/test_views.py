@@ -72,7 +72,10 @@ def test_it_prefills_the_station_from_its_qr_code(courier, category, community_b
     # The form never lists the district's stations (there may be thousands).
     assert other.name not in html
     assert other.name not in courier.get(reverse("issues:report_new")).content.decode()
-    assert courier.get(reverse("issues:report_new") + "?station=abc").status_code == 200
+    for damaged in ("abc", "²", "١٢", "-1", "9" * 50):
+        response = courier.get(reverse("issues:report_new"), {"station": damaged})
+        assert response.status_code == 400 and "无法识别此链接中的驿站" in response.content.decode()
+        assert response.context["form"].initial.get("station") is None
 
 
 def test_a_report_sent_from_a_station_qr_code_is_linked_to_it(courier, category, community_b):
@@ -138,6 +141,17 @@ def test_a_broken_position_asks_for_the_address_instead(courier, category, commu
     data = form_data(category, community_a, latitude=lat, longitude=lng)
     response = courier.post(reverse("issues:report_new"), {**data, "photos": [photo()]})
     assert response.status_code == 400
+    assert Report.objects.count() == 0
+
+
+@pytest.mark.parametrize("field", ["category", "community"])
+def test_a_choice_sent_in_other_digits_is_a_form_error(courier, category, community_a, field):
+    chosen = {"category": category, "community": community_a}[field]
+    arabic_indic = str(chosen.pk).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    response = courier.post(
+        reverse("issues:report_new"), {**form_data(category, community_a), field: arabic_indic, "photos": [photo()]}
+    )
+    assert response.status_code == 400 and response.context["form"].errors[field]
     assert Report.objects.count() == 0
 
 
@@ -250,8 +264,36 @@ def test_the_board_filters_by_category_community_and_month(client, make_report, 
     assert client.get(url, {"community": report.community_id}).context["page"].paginator.count == 1
     assert client.get(url, {"month": month}).context["page"].paginator.count == 1
     assert client.get(url, {"month": "1999-01"}).context["page"].paginator.count == 0
+    assert client.get(url, {"category": "", "community": "", "month": ""}).context["page"].paginator.count == 1
     for nonsense in ({"month": "2026-13"}, {"category": "'; drop"}, {"page": "-1"}, {"community": "9" * 30}):
-        assert client.get(url, nonsense).status_code == 200
+        response = client.get(url, nonsense)
+        assert response.status_code == 400 and "无法识别此链接" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"category": "²"},
+        {"community": "²"},
+        {"category": "١"},
+        {"category": "１"},
+        {"category": "1_0"},
+        {"category": "+1"},
+        {"page": "²"},
+        {"page": "٢"},
+        {"month": "٢٠٢٦-٠١"},
+        {"month": "2026-1"},
+    ],
+)
+def test_the_board_answers_a_unicode_digit_with_400_not_500(client, query):
+    response = client.get(reverse("issues:board"), query)
+    assert response.status_code == 400 and "请使用数字 0-9" in response.content.decode()
+
+
+def test_the_duplicate_hint_answers_a_unicode_digit_with_400(courier):
+    for query in ({"category": "²"}, {"category": "١"}, {"lat": "٣٠.٢٧", "lng": "118.13"}, {"lat": "1e1", "lng": "2"}):
+        response = courier.get(reverse("issues:nearby"), {"lat": "30.2746", "lng": "118.1323", **query})
+        assert response.status_code == 400 and response.json()["error"]
 
 
 def test_public_pages_never_show_a_phone_number_or_full_name(client, demo):
