@@ -2,6 +2,8 @@
 
 import math
 
+from beefeed.parsing import parse_float, readable
+
 EARTH_RADIUS_M = 6_371_008.8
 
 
@@ -31,10 +33,8 @@ def parse_position(lat, lng):
     lat, lng = (lat or "").strip(), (lng or "").strip()
     if not lat and not lng:
         return None
-    try:
-        lat, lng = float(lat), float(lng)
-    except ValueError:
-        return False
-    if not (math.isfinite(lat) and math.isfinite(lng) and -90 <= lat <= 90 and -180 <= lng <= 180):
+    lat = readable(parse_float, lat, low=-90, high=90)
+    lng = readable(parse_float, lng, low=-180, high=180)
+    if lat is None or lng is None:
         return False
     return lat, lng

@@ -150,6 +150,10 @@ LOGIN_FAILURES_PER_IP = env.int("LOGIN_FAILURES_PER_IP", default=20)
 LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)
 JOINS_PER_IP_PER_HOUR = env.int("JOINS_PER_IP_PER_HOUR", default=20)
 REPORTS_PER_VOLUNTEER_PER_HOUR = env.int("REPORTS_PER_VOLUNTEER_PER_HOUR", default=20)
+# The report form's duplicate hint (/report/nearby/): look-ups per volunteer and per address per hour.
+# A courier's form asks once per position and category change; a whole address may be a shared NAT.
+NEARBY_LOOKUPS_PER_HOUR = env.int("NEARBY_LOOKUPS_PER_HOUR", default=60)
+NEARBY_LOOKUPS_PER_IP_PER_HOUR = env.int("NEARBY_LOOKUPS_PER_IP_PER_HOUR", default=300)
 
 # --- Station map tiles (stations.tiles) ------------------------------------------
 # "osm" (OpenStreetMap, the default) or "tianditu" (天地图, needs TIANDITU_KEY).

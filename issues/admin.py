@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from beefeed import photos, spreadsheets
 from beefeed.admin_tools import ReadOnlyAdminMixin
 from beefeed.models import Organization
+from beefeed.parsing import parse_id, readable
 from issues import deadlines, exports, workflow
 from issues.forms import DispatchForm, NoteForm, ReasonForm, RejectForm, ResolveForm
 from issues.models import (
@@ -212,9 +213,17 @@ class ReportAdmin(admin.ModelAdmin):
     def reporter_short(self, report):
         return report.reporter.short_name if report.reporter else "—"
 
+    def get_object(self, request, object_id, from_field=None):
+        report = super().get_object(request, object_id, from_field)
+        if report is not None:
+            # The "possible duplicates" field lists only reports this user may open, like every other list.
+            report.visible_reports = Report.objects.visible_to(request.user)
+        return report
+
     @admin.display(description=gettext_lazy("possible duplicates"))
     def duplicates(self, report):
         found = possible_duplicates(
+            among=getattr(report, "visible_reports", Report.objects.none()),
             category_id=report.category_id,
             latitude=report.latitude,
             longitude=report.longitude,
@@ -311,7 +320,8 @@ class ReportAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
-        report = self.get_queryset(request).filter(pk=object_id).first() if str(object_id).isdigit() else None
+        pk = readable(parse_id, object_id)
+        report = self.get_queryset(request).filter(pk=pk).first() if pk else None
         if report is not None:
             extra_context["moves"] = [
                 (action, ACTION_LABELS[action]) for action in workflow.allowed_actions(report, request.user)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beefeed.geo import parse_position
 from beefeed.models import Organization
+from beefeed.parsing import DateTimeField, IdChoiceField
 from beefeed.widgets import ChoiceButtons
 from issues.models import Category, Rating, RejectReason, Report
 from stations.models import Station
@@ -13,7 +14,7 @@ MAX_PHOTOS = 3
 class ReportForm(forms.Form):
     """The courier's report. Photos are handled by the view (see beefeed.photos)."""
 
-    category = forms.ModelChoiceField(
+    category = IdChoiceField(
         label=_("What kind of problem?"),
         queryset=Category.objects.all(),
         widget=ChoiceButtons,
@@ -37,14 +38,14 @@ class ReportForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. 广场花苑小区3栋"), "autocomplete": "off"}),
     )
-    community = forms.ModelChoiceField(
+    community = IdChoiceField(
         label=_("Community"),
         queryset=Organization.objects.areas(),
         error_messages={"required": _("Choose the community."), "invalid_choice": _("Choose the community.")},
     )
     # Set by the station poster's QR code (?station=), never picked from a list: a district may have
     # thousands of stations, and a select of all of them would weigh hundreds of kilobytes.
-    station = forms.ModelChoiceField(
+    station = IdChoiceField(
         queryset=Station.objects.filter(status=Station.Status.OPEN),
         required=False,
         widget=forms.HiddenInput,
@@ -73,8 +74,8 @@ class ReportForm(forms.Form):
 
 
 class DispatchForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Handling organization"), queryset=Organization.objects.all())
-    deadline = forms.DateTimeField(
+    organization = IdChoiceField(label=_("Handling organization"), queryset=Organization.objects.all())
+    deadline = DateTimeField(
         label=_("Deadline"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

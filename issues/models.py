@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beefeed.models import Organization
+from beefeed.parsing import parse_id, readable
 from stations.models import Station
 from volunteers.models import Volunteer
 
@@ -261,7 +262,7 @@ class Report(models.Model):
         text = (text or "").strip().upper()
         if text.startswith("BF"):
             text = text[2:]
-        return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None
+        return readable(parse_id, text) if len(text) <= 12 else None
 
     @property
     def is_overdue(self):

@@ -2,7 +2,6 @@
 
 import datetime
 import hashlib
-import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -13,16 +12,18 @@ from django.utils.functional import cached_property
 
 from beefeed import generations
 from beefeed.geo import distance_m
+from beefeed.parsing import parse_id, parse_month
 from issues.models import ACTIVE_STATES, DUPLICATE_RADIUS_M, DUPLICATE_WINDOW, OPEN_STATES, Report, State
 
 
-def possible_duplicates(*, category_id, latitude, longitude, exclude_pk=None, now=None):
-    """Open reports of the same category within 50 m from the last 7 days."""
+def possible_duplicates(*, among, category_id, latitude, longitude, exclude_pk=None, now=None):
+    """Open reports of the same category within 50 m from the last 7 days, taken from `among` (the reports
+    the asker may see: Report.objects.visible_to(user) for staff)."""
     if latitude is None or longitude is None:
         return []
     since = (now or timezone.now()) - DUPLICATE_WINDOW
     candidates = (
-        Report.objects.near(latitude, longitude, DUPLICATE_RADIUS_M)
+        among.near(latitude, longitude, DUPLICATE_RADIUS_M)
         .filter(category_id=category_id, state__in=OPEN_STATES, created_at__gte=since)
         .exclude(pk=exclude_pk)
         .order_by("-created_at")[:20]
@@ -43,27 +44,25 @@ class BoardFilters:
 
 
 def board_filter(reports, query):
-    """Apply the board's filters (category, community, month YYYY-MM); ignore nonsense."""
+    """Apply the board's filters (category, community, month YYYY-MM); parsing.Unreadable (a 400) for nonsense."""
     filters = BoardFilters()
-    category = query.get("category", "")
-    if category.isdigit() and len(category) < 10:
-        filters.category = int(category)
+    filters.category = parse_id(query.get("category"))
+    if filters.category is not None:
         reports = reports.filter(category_id=filters.category)
-        filters.params["category"] = category
-    community = query.get("community", "")
-    if community.isdigit() and len(community) < 10:
-        filters.community = int(community)
+        filters.params["category"] = filters.category
+    filters.community = parse_id(query.get("community"))
+    if filters.community is not None:
         reports = reports.filter(community_id=filters.community)
-        filters.params["community"] = community
-    month = query.get("month", "")
-    if re.fullmatch(r"(19|20)\d\d-(0[1-9]|1[0-2])", month):
-        year, mon = map(int, month.split("-"))
+        filters.params["community"] = filters.community
+    month = parse_month(query.get("month"))
+    if month is not None:
+        year, mon = month
         tz = timezone.get_current_timezone()
         start = datetime.datetime(year, mon, 1, tzinfo=tz)
         end = datetime.datetime(year + (mon == 12), mon % 12 + 1, 1, tzinfo=tz)
         reports = reports.filter(published_at__gte=start, published_at__lt=end)
-        filters.month = month
-        filters.params["month"] = month
+        filters.month = f"{year:04d}-{mon:02d}"
+        filters.params["month"] = filters.month
     return reports, filters
 
 

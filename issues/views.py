@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from beefeed import generations, photos, ratelimit, spreadsheets
 from beefeed.geo import distance_m, nearest, parse_position
 from beefeed.models import Organization
+from beefeed.parsing import Unreadable, parse_id, parse_page, readable
 from beefeed.views import too_many
 from issues import exports, stats, workflow
 from issues.forms import MAX_PHOTOS, RatingForm, ReportForm
@@ -20,6 +21,8 @@ from issues.models import DUPLICATE_RADIUS_M, Category, Rating, Report, ReportEv
 from issues.queries import CachedCountPaginator, board_filter, home_figures, possible_duplicates
 from stations.models import Station
 from volunteers.access import approved_volunteer_required
+
+NEARBY_ROUNDING_M = 10  # the duplicate hint's distances: "about 30 m", never to the metre
 
 
 @approved_volunteer_required
@@ -70,11 +73,16 @@ def report_new(request):
         status = 400
     else:
         initial = {"community": volunteer.community_id}
-        station = _station_from_query(request.GET.get("station"))
+        status = 200
+        try:
+            station = _open_station(parse_id(request.GET.get("station")))
+        except Unreadable:  # a damaged poster link: the form still works, without the station
+            station = None
+            messages.error(request, _("The hive station in this link could not be read; send the report without it."))
+            status = 400
         if station:
             initial.update(station=station.pk, community=station.community_id, address=station.address)
         form = ReportForm(initial=initial)
-        status = 200
     return render(
         request,
         "issues/report_new.html",
@@ -83,16 +91,14 @@ def report_new(request):
             "photo_errors": photo_errors,
             "max_photos": range(MAX_PHOTOS),
             "categories": Category.objects.all(),
-            "station": _station_from_query(str(form["station"].value() or "")),
+            "station": _open_station(readable(parse_id, form["station"].value())),
         },
         status=status,
     )
 
 
-def _station_from_query(value):
-    if not (value or "").isdigit():
-        return None
-    return Station.objects.filter(pk=int(value), status=Station.Status.OPEN).first()
+def _open_station(pk):
+    return Station.objects.filter(pk=pk, status=Station.Status.OPEN).first() if pk else None
 
 
 @approved_volunteer_required
@@ -104,24 +110,28 @@ def report_done(request, pk):
 @require_GET
 @approved_volunteer_required
 def nearby(request):
-    """While the courier fills in the form: the suggested community and possible duplicates."""
+    """While the courier fills in the form: the suggested community and possible duplicates.
+
+    Other people's open reports show only what the hint needs (reference, category, a distance
+    rounded to 10 m, a thumbnail once published), and each volunteer and each address may ask
+    only so often: scanning a grid to map everyone's reports is slow and shows little."""
+    over = _nearby_limit_reached(request)
+    if over:
+        return JsonResponse({"error": over}, status=429, headers={"Retry-After": "3600"})
+    try:
+        category = parse_id(request.GET.get("category"))
+    except Unreadable:
+        return JsonResponse({"error": _("The category could not be read.")}, status=400)
     position = parse_position(request.GET.get("lat"), request.GET.get("lng"))
     if not position:
         return JsonResponse({"error": _("Position missing or out of range.")}, status=400)
     lat, lng = position
     community = nearest(Organization.objects.areas().exclude(latitude=None), lat, lng)
-    category = request.GET.get("category", "")
     duplicates = []
-    if category.isdigit():
-        for report in possible_duplicates(category_id=int(category), latitude=lat, longitude=lng):
-            duplicates.append(
-                {
-                    "reference": report.reference,
-                    "description": report.description[:60],
-                    "state": report.get_state_display(),
-                    "distance_m": round(distance_m(lat, lng, report.latitude, report.longitude)),
-                }
-            )
+    if category is not None:
+        among = Report.objects.select_related("category").prefetch_related("photos")
+        found = possible_duplicates(among=among, category_id=category, latitude=lat, longitude=lng)
+        duplicates = [_duplicate_hint(report, lat, lng) for report in found]
     return JsonResponse(
         {
             "community": {"id": community.pk, "name": community.name} if community else None,
@@ -129,6 +139,27 @@ def nearby(request):
             "radius_m": DUPLICATE_RADIUS_M,
         }
     )
+
+
+def _nearby_limit_reached(request):
+    """Counts this lookup for the volunteer and for the address; the message when either is over its limit."""
+    per_volunteer = ratelimit.hit("nearby-volunteer", request.volunteer.pk, window=3600)
+    per_address = ratelimit.hit("nearby-address", ratelimit.client_ip(request), window=3600)
+    if per_volunteer > settings.NEARBY_LOOKUPS_PER_HOUR or per_address > settings.NEARBY_LOOKUPS_PER_IP_PER_HOUR:
+        return _("Too many look-ups of nearby reports within the hour; your report can still be sent.")
+    return ""
+
+
+def _duplicate_hint(report, lat, lng):
+    """One possible duplicate as the courier's form shows it: no text, no state, no exact place."""
+    metres = max(NEARBY_ROUNDING_M, round(distance_m(lat, lng, report.latitude, report.longitude) / 10) * 10)
+    photos_shown = report.before_photos if report.state == State.PUBLISHED else []
+    return {
+        "reference": report.reference,
+        "category": report.category.name,
+        "distance": _("about %(metres)d m") % {"metres": metres},
+        "thumbnail": photos_shown[0].thumbnail.url if photos_shown else None,
+    }
 
 
 @approved_volunteer_required
@@ -141,7 +172,7 @@ def my_reports(request):
         )
         .order_by("-created_at")
     )
-    page = Paginator(reports, 10).get_page(request.GET.get("page"))
+    page = Paginator(reports, 10).get_page(parse_page(request.GET.get("page")))
     return render(request, "issues/my_reports.html", {"page": page})
 
 
@@ -150,8 +181,7 @@ def board(request):
     hit costs no query (the page of reports and its total are only read on a miss)."""
     reports, filters = board_filter(Report.objects.public(), request.GET)
     reports = reports.select_related("category", "community", "assignee").prefetch_related("photos")
-    number = request.GET.get("page", "1")
-    number = number if number.isascii() and number.isdigit() and len(number) < 7 else "1"
+    number = parse_page(request.GET.get("page"))
     paginator = CachedCountPaginator(
         reports.order_by("-published_at", "-id"), 20, count_key=f"board:{filters.querystring}"
     )
@@ -260,7 +290,7 @@ def stats_page(request):
 def campaign_page(request, pk):
     campaign = get_object_or_404(stats.campaigns(), pk=pk)
     reports = Report.objects.public().filter(campaign=campaign).select_related("category", "community", "assignee")
-    page = Paginator(reports.order_by("-published_at"), 20).get_page(request.GET.get("page"))
+    page = Paginator(reports.order_by("-published_at"), 20).get_page(parse_page(request.GET.get("page")))
     context = {"campaign": campaign, "page": page, "overall": stats.overall(Report.objects.filter(campaign=campaign))}
     return render(request, "issues/campaign.html", context)
 

@@ -21,10 +21,9 @@ from django.db.models import Max
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
-from beefeed import photos, ratelimit
+from beefeed import parsing, photos, ratelimit
 from beefeed.geo import nearest
 from beefeed.models import Organization
 from issues import workflow
@@ -199,22 +198,11 @@ def _reports():
 
 
 def _parse_date(value, name):
-    problem = ApiError(400, 400, f"{name} must be a W3C date-time, e.g. 2026-11-01T00:00:00+08:00")
     try:
-        moment = parse_datetime(clean(value).replace(" ", "+")) if value else None
-        if value and moment is None:
-            raise problem
-        if moment is not None and timezone.is_naive(moment):
-            moment = timezone.make_aware(moment)
-        if moment is not None and not (
-            datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
-            <= moment
-            <= datetime.datetime(2999, 12, 31, tzinfo=datetime.UTC)
-        ):
-            raise problem
-    except (ValueError, OverflowError):
-        raise problem from None
-    return moment
+        # A "+08:00" in a query string arrives as " 08:00" when the client did not encode it.
+        return parsing.parse_datetime(clean(value).replace(" ", "+") if value else None)
+    except parsing.Unreadable:
+        raise ApiError(400, 400, f"{name} must be a W3C date-time, e.g. 2026-11-01T00:00:00+08:00") from None
 
 
 @csrf_exempt
@@ -281,11 +269,11 @@ def token(request, fmt, token):
 
 def _float(value, name, low, high):
     try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ApiError(400, 400, f"{name} must be a number") from None
-    if not (low <= number <= high) or number != number:
-        raise ApiError(400, 400, f"{name} is out of range")
+        number = parsing.parse_float(value, low=low, high=high)
+    except parsing.Unreadable:
+        raise ApiError(400, 400, f"{name} must be a decimal number from {low} to {high}") from None
+    if number is None:
+        raise ApiError(400, 400, f"{name} must be a decimal number from {low} to {high}")
     return number
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from beefeed import spreadsheets
 from beefeed.admin_tools import ProcessedImageField, ReadOnlyAdminMixin, community_scoped
+from beefeed.parsing import IdField, parse_id, parse_int, readable
 from volunteers import membership, points, views
 from volunteers.models import (
     Activity,
@@ -162,11 +163,9 @@ class VolunteerAdmin(admin.ModelAdmin):
 class AdjustmentForm(forms.ModelForm):
     """Adding a ledger entry in the admin means a coordinator's adjustment (booked through volunteers.points)."""
 
-    corrects = forms.IntegerField(
+    corrects = IdField(
         label=gettext_lazy("corrects entry no."),
         required=False,
-        min_value=1,
-        max_value=2**31 - 1,
         help_text=gettext_lazy("Optional: the number of the entry this corrects (from the ledger list)."),
     )
 
@@ -215,8 +214,8 @@ class PointsEntryAdmin(admin.ModelAdmin):
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        if not str(initial.get("volunteer", "")).isascii() or not str(initial.get("volunteer", "0")).isdigit():
-            initial.pop("volunteer", None)  # a hand-made link: start with an empty form
+        if readable(parse_id, initial.get("volunteer")) is None:
+            initial.pop("volunteer", None)  # absent, or a hand-made link: start with an empty form
         return initial
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -478,10 +477,8 @@ class RewardItemAdmin(admin.ModelAdmin):
         if not change or "stock" not in form.changed_data:
             return super().save_model(request, obj, form, change)
         # Redemptions take stock while the form is open: apply the change made here, not the stale total.
-        raw = form.data.get(form.add_initial_prefix("stock"))
-        try:
-            seen = int(raw)
-        except (TypeError, ValueError):
+        seen = readable(parse_int, form.data.get(form.add_initial_prefix("stock")), low=-(2**31), high=2**31 - 1)
+        if seen is None:
             seen = form.initial["stock"]
         delta = form.cleaned_data["stock"] - seen
         current = RewardItem.objects.get(pk=obj.pk).stock

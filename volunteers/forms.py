@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beefeed import phones
 from beefeed.models import Organization, User
+from beefeed.parsing import IdChoiceField, IdField, IdMultipleChoiceField
 from beefeed.widgets import CheckButtons, ChoiceButtons
 from volunteers.models import ServiceItem, Volunteer
 
@@ -38,7 +39,7 @@ class JoinForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. 美团外卖, 中通快递")}),
     )
-    community = forms.ModelChoiceField(
+    community = IdChoiceField(
         label=_("Home community"),
         queryset=Organization.objects.areas().order_by("name"),
         error_messages={"required": _("Choose your community."), "invalid_choice": _("Choose your community.")},
@@ -81,19 +82,8 @@ class JoinForm(forms.Form):
         return cleaned
 
 
-class BoundedChoices(forms.ModelMultipleChoiceField):
-    """Refuses ids that are not small whole numbers before the database sees them."""
-
-    def _check_values(self, value):
-        if any(not str(v).isascii() or not str(v).isdigit() or len(str(v)) > 9 for v in value):
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": ""}
-            )
-        return super()._check_values(value)
-
-
 class ClaimsForm(forms.Form):
-    items = BoundedChoices(
+    items = IdMultipleChoiceField(
         label=_("Service items I take on"),
         queryset=ServiceItem.objects.filter(active=True),
         widget=CheckButtons,
@@ -102,5 +92,5 @@ class ClaimsForm(forms.Form):
 
 
 class RedeemForm(forms.Form):
-    item = forms.IntegerField(widget=forms.HiddenInput)
+    item = IdField(widget=forms.HiddenInput)
     token = forms.UUIDField(widget=forms.HiddenInput)

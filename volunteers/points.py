@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beefeed.parsing import parse_int
 from volunteers import counters
 from volunteers.models import (
     PointsEntry,
@@ -69,10 +70,10 @@ def parse_quarter(text):
     text = (text or "").strip().upper()
     try:
         year, number = text.split("Q")
-        year, number = int(year), int(number)
-    except ValueError:
+        year, number = parse_int(year, low=2000, high=2999), parse_int(number, low=1, high=4)
+    except ValueError:  # parsing.Unreadable is one
         raise PointsError(_("Write a quarter like 2026Q4.")) from None
-    if not (2000 <= year <= 2999 and 1 <= number <= 4):
+    if year is None or number is None:
         raise PointsError(_("Write a quarter like 2026Q4."))
     return year, number
 

@@ -1,6 +1,5 @@
 import datetime
 import json
-import re
 import uuid
 from decimal import Decimal
 
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from beefeed import ratelimit, spreadsheets
 from beefeed.models import Organization
+from beefeed.parsing import parse_id, parse_page
 from beefeed.views import too_many
 from volunteers import card, counters, membership, notices, personal_data, points, publication
 from volunteers.access import approved_volunteer_required, volunteer_of
@@ -67,7 +67,9 @@ def me(request):
         if request.user.is_staff:
             return redirect("admin:index")
         return render(request, "volunteers/not_approved.html", {"volunteer": None}, status=403)
-    ledger = Paginator(volunteer.ledger.select_related("item", "reverses"), 15).get_page(request.GET.get("page"))
+    ledger = Paginator(volunteer.ledger.select_related("item", "reverses"), 15).get_page(
+        parse_page(request.GET.get("page"))
+    )
     recent_notices = list(volunteer.notices.all()[:10])
     context = {
         "volunteer": volunteer,
@@ -162,9 +164,8 @@ def points_board(request):
     """Public: the closed quarters' tallies per community (一季度一统计, 公示)."""
     quarters = publication.closed_quarters()
     quarter = publication.pick_quarter(quarters, request.GET.get("quarter"))
-    community = None
-    if re.fullmatch(r"[0-9]{1,9}", request.GET.get("community", "")):
-        community = Organization.objects.areas().filter(pk=request.GET["community"]).first()
+    community_pk = parse_id(request.GET.get("community"))
+    community = Organization.objects.areas().filter(pk=community_pk).first() if community_pk else None
     context = {
         "quarters": quarters,
         "quarter": quarter,

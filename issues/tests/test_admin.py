@@ -101,6 +101,21 @@ def test_a_handler_sees_only_their_organizations_reports(client, coordinator, ha
     assert client.get(change_url(mine)).status_code == 200
 
 
+def test_possible_duplicates_on_a_handlers_report_page_keep_to_their_organization(
+    client, coordinator, handler_a, make_report, community_b
+):
+    from issues import workflow
+
+    mine = make_report("dispatched", by_coordinator=coordinator, handler=handler_a)
+    next_door = make_report(latitude=30.27452, longitude=118.13222)  # 3 m away, same category
+    workflow.dispatch(next_door, by=coordinator, organization=community_b, notify=False)
+    client.force_login(handler_a)
+    page = client.get(change_url(mine)).content.decode()
+    assert mine.reference in page and next_door.reference not in page
+    client.force_login(coordinator)
+    assert next_door.reference in client.get(change_url(mine)).content.decode()
+
+
 def test_a_handler_cannot_dispatch_or_publish(client, coordinator, handler_a, make_report):
     report = make_report("resolved", by_coordinator=coordinator, handler=handler_a)
     client.force_login(handler_a)

@@ -72,7 +72,10 @@ def test_it_prefills_the_station_from_its_qr_code(courier, category, community_b
     # The form never lists the district's stations (there may be thousands).
     assert other.name not in html
     assert other.name not in courier.get(reverse("issues:report_new")).content.decode()
-    assert courier.get(reverse("issues:report_new") + "?station=abc").status_code == 200
+    for damaged in ("abc", "²", "١٢", "-1", "9" * 50):
+        response = courier.get(reverse("issues:report_new"), {"station": damaged})
+        assert response.status_code == 400 and "无法识别此链接中的驿站" in response.content.decode()
+        assert response.context["form"].initial.get("station") is None
 
 
 def test_a_report_sent_from_a_station_qr_code_is_linked_to_it(courier, category, community_b):
@@ -141,6 +144,17 @@ def test_a_broken_position_asks_for_the_address_instead(courier, category, commu
     assert Report.objects.count() == 0
 
 
+@pytest.mark.parametrize("field", ["category", "community"])
+def test_a_choice_sent_in_other_digits_is_a_form_error(courier, category, community_a, field):
+    chosen = {"category": category, "community": community_a}[field]
+    arabic_indic = str(chosen.pk).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    response = courier.post(
+        reverse("issues:report_new"), {**form_data(category, community_a), field: arabic_indic, "photos": [photo()]}
+    )
+    assert response.status_code == 400 and response.context["form"].errors[field]
+    assert Report.objects.count() == 0
+
+
 def test_the_address_alone_is_enough(courier, category, community_a):
     data = form_data(category, community_a, latitude="", longitude="")
     response = courier.post(reverse("issues:report_new"), {**data, "photos": [photo()]})
@@ -165,10 +179,62 @@ def test_nearby_suggests_the_community_and_shows_possible_duplicates(
     data = response.json()
     assert data["community"]["id"] == community_a.pk
     assert [d["reference"] for d in data["duplicates"]] == [existing.reference]
-    assert data["duplicates"][0]["distance_m"] < 50
+    assert data["duplicates"][0]["distance"] == "约 10 米"
     far = courier.get(reverse("issues:nearby"), {"lat": "30.2828", "lng": "118.1431", "category": str(category.pk)})
     assert far.json()["community"]["id"] == community_b.pk and far.json()["duplicates"] == []
     assert courier.get(reverse("issues:nearby"), {"lat": "x", "lng": "1"}).status_code == 400
+
+
+def test_the_duplicate_hint_shows_no_text_no_state_and_no_exact_distance(courier, make_report, category, volunteer):
+    other = make_volunteer("13700000000", volunteer.community, name="王其他")
+    theirs = make_report(reporter=other, description="3栋门口的垃圾桶坏了，住在302的张阿姨说的")
+    # About 33 m north-east of the report (30.2745, 118.1322).
+    response = courier.get(
+        reverse("issues:nearby"), {"lat": "30.27470", "lng": "118.13245", "category": str(category.pk)}
+    )
+    assert response.status_code == 200
+    [hint] = response.json()["duplicates"]
+    assert hint == {"reference": theirs.reference, "category": category.name, "distance": "约 30 米", "thumbnail": None}
+    body = response.content.decode()
+    assert "垃圾桶" not in body and "张阿姨" not in body and "30.2745" not in body and "118.1322" not in body
+
+
+def test_the_duplicate_hint_shows_a_thumbnail_only_of_a_published_report(make_report, coordinator, handler_a):
+    from issues.views import _duplicate_hint
+
+    published = make_report("published", by_coordinator=coordinator, handler=handler_a)
+    published = Report.objects.prefetch_related("photos").select_related("category").get(pk=published.pk)
+    assert _duplicate_hint(published, 30.2745, 118.1322)["thumbnail"] == published.before_photos[0].thumbnail.url
+    submitted = Report.objects.prefetch_related("photos").get(pk=make_report().pk)
+    assert submitted.before_photos and _duplicate_hint(submitted, 30.2745, 118.1322)["thumbnail"] is None
+
+
+def test_the_duplicate_hint_is_limited_per_volunteer(courier, make_report, category, settings):
+    settings.NEARBY_LOOKUPS_PER_HOUR = 3
+    make_report()
+    ask = {"lat": "30.2746", "lng": "118.1323", "category": str(category.pk)}
+    assert [courier.get(reverse("issues:nearby"), ask).status_code for _ in range(3)] == [200, 200, 200]
+    over = courier.get(reverse("issues:nearby"), ask)
+    assert over.status_code == 429 and over["Content-Type"] == "application/json"
+    assert "duplicates" not in over.json() and over.json()["error"]
+
+
+def test_the_duplicate_hint_is_limited_per_address(client, make_report, category, community_a, settings):
+    settings.NEARBY_LOOKUPS_PER_IP_PER_HOUR = 2
+    ask = {"lat": "30.2746", "lng": "118.1323", "category": str(category.pk)}
+    statuses = []
+    for n, phone in enumerate(["13700000001", "13700000002", "13700000003"]):
+        client.force_login(make_volunteer(phone, community_a, name=f"王{n}").user)
+        statuses.append(client.get(reverse("issues:nearby"), ask).status_code)
+    assert statuses == [200, 200, 429]
+
+
+def test_the_duplicate_hint_still_refuses_the_public_and_pending_volunteers(client, pending_volunteer, category):
+    ask = {"lat": "30.2746", "lng": "118.1323", "category": str(category.pk)}
+    anonymous = client.get(reverse("issues:nearby"), ask)
+    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
+    client.force_login(pending_volunteer.user)
+    assert client.get(reverse("issues:nearby"), ask).status_code == 403
 
 
 def test_my_reports_lists_only_my_own_with_their_timeline(courier, make_report, community_a, coordinator):
@@ -198,8 +264,36 @@ def test_the_board_filters_by_category_community_and_month(client, make_report, 
     assert client.get(url, {"community": report.community_id}).context["page"].paginator.count == 1
     assert client.get(url, {"month": month}).context["page"].paginator.count == 1
     assert client.get(url, {"month": "1999-01"}).context["page"].paginator.count == 0
+    assert client.get(url, {"category": "", "community": "", "month": ""}).context["page"].paginator.count == 1
     for nonsense in ({"month": "2026-13"}, {"category": "'; drop"}, {"page": "-1"}, {"community": "9" * 30}):
-        assert client.get(url, nonsense).status_code == 200
+        response = client.get(url, nonsense)
+        assert response.status_code == 400 and "无法识别此链接" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"category": "²"},
+        {"community": "²"},
+        {"category": "١"},
+        {"category": "１"},
+        {"category": "1_0"},
+        {"category": "+1"},
+        {"page": "²"},
+        {"page": "٢"},
+        {"month": "٢٠٢٦-٠١"},
+        {"month": "2026-1"},
+    ],
+)
+def test_the_board_answers_a_unicode_digit_with_400_not_500(client, query):
+    response = client.get(reverse("issues:board"), query)
+    assert response.status_code == 400 and "请使用数字 0-9" in response.content.decode()
+
+
+def test_the_duplicate_hint_answers_a_unicode_digit_with_400(courier):
+    for query in ({"category": "²"}, {"category": "١"}, {"lat": "٣٠.٢٧", "lng": "118.13"}, {"lat": "1e1", "lng": "2"}):
+        response = courier.get(reverse("issues:nearby"), {"lat": "30.2746", "lng": "118.1323", **query})
+        assert response.status_code == 400 and response.json()["error"]
 
 
 def test_public_pages_never_show_a_phone_number_or_full_name(client, demo):

@@ -112,6 +112,10 @@ def test_a_deferred_key_answers_with_a_token(client, categories, community_a):
         ({"lat": None, "long": None}, 400),
         ({"lat": "north", "long": "118"}, 400),
         ({"lat": "91", "long": "118"}, 400),
+        ({"lat": "٣٠.٢٧", "long": "١١٨.١٣"}, 400),  # Arabic-Indic digits: float() takes them, we do not
+        ({"lat": "30.27", "long": "１１８"}, 400),
+        ({"lat": "3e1", "long": "118"}, 400),
+        ({"lat": "nan", "long": "118"}, 400),
         ({"description": "长" * 4001}, 400),
         ({"media_url": "http://127.0.0.1/secret.jpg"}, 400),
         ({"media_url": "file:///etc/passwd"}, 400),
@@ -295,6 +299,16 @@ def test_odd_requests_get_an_error_list_never_a_500(client, categories, path):
     response = client.get(BASE + path)
     assert response.status_code in (200, 400, 404)
     assert response["Content-Type"].startswith(("application/json", "text/xml"))
+
+
+@pytest.mark.parametrize(
+    "start_date",
+    ["٢٠٢٦-01-01T00:00:00Z", "2026-０1-01T00:00:00Z", "2026-01-01T00:00:00+٠٨:00", "2026-01-01T00:00:00Z" + "0" * 40],
+)
+def test_a_date_in_other_digits_is_an_api_error(client, categories, start_date):
+    response = client.get(f"{BASE}/requests.json", {"start_date": start_date})
+    assert response.status_code == 400
+    assert response.json()[0]["description"].startswith("start_date must be a W3C date-time")
 
 
 def test_wrong_methods_and_upper_case_formats(client, categories):

@@ -98,6 +98,7 @@
     var url = form.getAttribute("data-nearby-url") + "?lat=" + encodeURIComponent(lat.value) +
       "&lng=" + encodeURIComponent(lng.value) + "&category=" + encodeURIComponent(checkedCategory());
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      // Over the hourly limit (429) or a bad position (400): no hint, quietly; the form still works.
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
         if (!data) return;
@@ -105,8 +106,17 @@
         var list = dupBox.querySelector("ul");
         list.textContent = "";
         (data.duplicates || []).forEach(function (d) {
+          // Only what the hint needs: reference, category, a rounded distance, a photo once published.
           var li = document.createElement("li");
-          li.textContent = d.reference + " · " + d.description + " · " + d.state + " · " + d.distance_m + t(" 米", " m");
+          if (d.thumbnail) {
+            var img = document.createElement("img");
+            img.src = d.thumbnail;
+            img.alt = "";
+            img.width = 48;
+            img.className = "thumb";
+            li.appendChild(img);
+          }
+          li.appendChild(document.createTextNode(d.reference + " · " + d.category + " · " + d.distance));
           list.appendChild(li);
         });
         dupBox.hidden = !(data.duplicates && data.duplicates.length);

@@ -47,6 +47,9 @@ def test_quarters_have_the_calendar_bounds():
     assert points.parse_quarter(" 2026q4 ") == (2026, 4)
     with pytest.raises(points.PointsError):
         points.parse_quarter("2026Q5")
+    for other_digits in ("٢٠٢٦Q٤", "２０２６Q4", "2026Q⁴", "+2026Q4", "2026Q-4", "2026 Q 4"):
+        with pytest.raises(points.PointsError):
+            points.parse_quarter(other_digits)
 
 
 def test_balance_is_the_sum_of_the_entries(volunteer, patrol, coordinator):

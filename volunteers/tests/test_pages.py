@@ -57,6 +57,12 @@ class TestJoining:
         # ... and cannot report yet
         assert client.get(reverse("issues:report_new")).status_code == 403
 
+    def test_a_community_chosen_in_other_digits_is_a_form_error(self, client, community_a):
+        arabic_indic = str(community_a.pk).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+        response = client.post(reverse("volunteers:join"), {**join_data(community_a), "community": arabic_indic})
+        assert "请选择所在社区。" in response.content.decode()
+        assert not Volunteer.objects.exists()
+
     def test_after_approval_the_volunteer_signs_in_with_the_phone_and_reports(self, client, community_a, coordinator):
         client.post(reverse("volunteers:join"), join_data(community_a))
         client.logout()
@@ -275,6 +281,13 @@ class TestPublicPages:
         assert "本季度社区报送的问题" in body or "Reports from the community" in body
         assert "叶小蜂" not in body and not PHONE_RUN.search(body)
 
+    @pytest.mark.parametrize(
+        "query", [{"community": "²"}, {"community": "١"}, {"community": "-1"}, {"community": "9" * 20}]
+    )
+    def test_the_points_board_answers_a_number_it_cannot_read_with_400(self, client, query):
+        response = client.get(reverse("volunteers:points"), query)
+        assert response.status_code == 400 and "请使用数字 0-9" in response.content.decode()
+
     @pytest.mark.parametrize("quarter", ["2026Q9", "nonsense", "1999Q1"])
     def test_a_sheet_for_an_unknown_quarter_is_not_found(self, client, community_a, quarter):
         assert client.get(reverse("volunteers:points_sheet", args=[quarter, community_a.pk])).status_code == 404
@@ -354,7 +367,7 @@ def test_the_demo_districts_published_points_carry_no_phone_or_full_name(client,
     ],
 )
 def test_odd_public_addresses_get_a_page_not_an_error(client, db, url):
-    assert client.get(url).status_code in (200, 404)
+    assert client.get(url).status_code in (200, 400, 404)  # 400: a number it cannot read (beefeed.parsing)
 
 
 @pytest.mark.parametrize("value", ["99999999999999999999999", "-1", "²", "1e5", ""])
