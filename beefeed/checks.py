@@ -16,3 +16,17 @@ def shared_cache(app_configs, **kwargs):
             id="beefeed.W001",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def private_media_through_the_proxy(app_configs, **kwargs):
+    if settings.SERVE_MEDIA or settings.MEDIA_ACCEL_REDIRECT:
+        return []
+    return [
+        Warning(
+            "MEDIA_ACCEL_REDIRECT is not set: every private photo is streamed by a gunicorn worker.",
+            hint="Configure nginx's internal location for private media (README, 'Running in production', "
+            "step 5) and set MEDIA_ACCEL_REDIRECT=/protected-media/.",
+            id="beefeed.W002",
+        )
+    ]

@@ -34,6 +34,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "beefeed.example.gov.cn",
     "DATABASE_URL": "sqlite:////tmp/beefeed-deploy-check.sqlite3",
     "REDIS_URL": "redis://127.0.0.1:6379/9",
+    "MEDIA_ACCEL_REDIRECT": "/protected-media/",
 }
 
 
@@ -47,6 +48,12 @@ def test_deploy_check_asks_for_a_shared_cache():
     result = run_manage("check", "--deploy", env_extra={**PRODUCTION, "REDIS_URL": ""})
     output = result.stdout + result.stderr
     assert "beefeed.W001" in output and "REDIS_URL is not set" in output
+
+
+def test_deploy_check_asks_for_the_proxys_private_media():
+    result = run_manage("check", "--deploy", env_extra={**PRODUCTION, "MEDIA_ACCEL_REDIRECT": ""})
+    output = result.stdout + result.stderr
+    assert "beefeed.W002" in output and "MEDIA_ACCEL_REDIRECT is not set" in output
 
 
 def test_production_refuses_to_start_without_secret_key():
