@@ -51,7 +51,7 @@ def add_working_days(day, count):
 
 
 def _workday_end():
-    return datetime.time.fromisoformat(getattr(settings, "WORKDAY_ENDS", "18:00"))
+    return datetime.time.fromisoformat(settings.WORKDAY_ENDS)
 
 
 def deadline_for(category, start):
