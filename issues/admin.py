@@ -20,7 +20,6 @@ from beefeed.parsing import parse_id, readable
 from issues import deadlines, exports, workflow
 from issues.forms import DispatchForm, NoteForm, ReasonForm, RejectForm, ResolveForm
 from issues.models import (
-    ACTIVE_STATES,
     Campaign,
     Category,
     ExtensionRequest,
@@ -57,14 +56,14 @@ class OverdueFilter(admin.SimpleListFilter):
     parameter_name = "due"
 
     def lookups(self, request, model_admin):
-        return [("overdue", gettext_lazy("Overdue")), ("today", gettext_lazy("Due within 24 hours"))]
+        return [("overdue", gettext_lazy("Overdue")), ("today", gettext_lazy("Due today"))]
 
     def queryset(self, request, queryset):
         now = timezone.now()
         if self.value() == "overdue":
             return queryset.overdue(now)
         if self.value() == "today":
-            return queryset.filter(state__in=ACTIVE_STATES, deadline__gte=now, deadline__lt=now + timedelta(hours=24))
+            return queryset.due_today(now)
         return queryset
 
 
@@ -555,11 +554,7 @@ class ExtensionRequestAdmin(admin.ModelAdmin):
         return request_.report.assignee
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        user = request.user
-        if user.is_superuser or user.is_coordinator:
-            return queryset
-        return queryset.filter(report__assignee_id=user.organization_id) if user.organization_id else queryset.none()
+        return super().get_queryset(request).filter(report__in=Report.objects.visible_to(request.user))
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -582,9 +577,9 @@ class ExtensionRequestAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "report":
-            kwargs["queryset"] = Report.objects.filter(
-                assignee_id=request.user.organization_id, state__in=[State.DISPATCHED, State.IN_PROGRESS]
-            ).select_related("category")
+            kwargs["queryset"] = (
+                Report.objects.in_hand().filter(assignee_id=request.user.organization_id).select_related("category")
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_add_permission(self, request):
@@ -637,7 +632,7 @@ class ExtensionRequestAdmin(admin.ModelAdmin):
         self._decide(request, queryset, False)
 
     def has_decide_permission(self, request):
-        return request.user.is_superuser or request.user.is_coordinator
+        return request.user.is_coordinator
 
 
 @admin.register(Rating)
@@ -655,11 +650,7 @@ class RatingAdmin(admin.ModelAdmin):
     actions = ["mark_reviewed"]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        user = request.user
-        if user.is_superuser or user.is_coordinator:
-            return queryset
-        return queryset.filter(report__assignee_id=user.organization_id) if user.organization_id else queryset.none()
+        return super().get_queryset(request).filter(report__in=Report.objects.visible_to(request.user))
 
     def has_add_permission(self, request):
         return False

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from issues import notifications
 from issues.deadlines import deadline_for
-from issues.models import ExtensionRequest, Rating, RejectReason, Report, ReportEvent, ReportPhoto, State
+from issues.models import IN_HAND, ExtensionRequest, Rating, RejectReason, Report, ReportEvent, ReportPhoto, State
 from volunteers import points
 
 logger = logging.getLogger(__name__)
@@ -335,7 +335,7 @@ def publish(report, *, by, note="", now=None, notify=True, unrated=False):
     now = now or timezone.now()
 
     def apply(r):
-        if unrated and hasattr(r, "rating"):
+        if unrated and r.current_rating is not None:
             raise TransitionError(_("Report %(ref)s has been rated meanwhile.") % {"ref": r.reference})
         r.published_at = now
         return {}
@@ -448,7 +448,7 @@ def _event(report, action, *, by, note="", now, public=False, notify=False):
 def extension_refusal(report, *, by, deadline, now=None):
     """Why `by` may not ask to move `report`'s deadline to `deadline` now, or None."""
     now = now or timezone.now()
-    if report.state not in (State.DISPATCHED, State.IN_PROGRESS) or not _has_role(by, HANDLER, report):
+    if report.state not in IN_HAND or not _has_role(by, HANDLER, report):
         return _("Only the handling organization may ask for more time on an open report.")
     if report.deadline is None or now >= report.deadline:
         return _("The deadline has passed: an extension is asked for before it.")
@@ -494,9 +494,7 @@ def decide_extension(request, *, by, grant, note="", now=None):
             raise TransitionError(_("Only a coordinator decides on extensions."))
         if current.status != ExtensionRequest.Status.PENDING:
             raise TransitionError(_("This extension request has already been decided."))
-        if grant and (
-            report.state not in (State.DISPATCHED, State.IN_PROGRESS) or report.deadline != current.old_deadline
-        ):
+        if grant and (report.state not in IN_HAND or report.deadline != current.old_deadline):
             raise TransitionError(_("The report has moved on since the request; it can only be refused."))
         current.status = ExtensionRequest.Status.GRANTED if grant else ExtensionRequest.Status.REFUSED
         current.decided_by, current.decided_at, current.decision_note = by, now, (note or "").strip()[:300]
@@ -552,11 +550,10 @@ def rate(report, *, volunteer, score, comment="", photo=None, now=None):
                 raise TransitionError(_("Only the volunteer who reported it rates the result."))
             if current.state not in (State.RESOLVED, State.PUBLISHED):
                 raise TransitionError(_("Report %(ref)s is not resolved yet.") % {"ref": current.reference})
-            rating = Rating.objects.filter(report=current).first()
-            if rating is not None and rating.created_at >= (current.resolved_at or rating.created_at):
+            if current.current_rating is not None:
                 raise TransitionError(_("You have already rated report %(ref)s.") % {"ref": current.reference})
             # Reopened and resolved again since the last rating: the new rating replaces it (the timeline keeps both).
-            rating = rating or Rating(report=current, volunteer=volunteer)
+            rating = current.rating_or_none or Rating(report=current, volunteer=volunteer)
             rating.score, rating.comment = score, (comment or "").strip()[:500]
             rating.created_at, rating.reviewed_at, rating.reviewed_by = now, None, None
             if photo is not None:
