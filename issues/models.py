@@ -30,6 +30,24 @@ class State(models.TextChoices):
     RETURNED = "returned", _("Returned")
 
 
+class Action(models.TextChoices):
+    """What a timeline event records: a move of the report (issues.workflow.MOVES) or another event."""
+
+    SUBMIT = "submit", _("Submit")
+    DISPATCH = "dispatch", _("Dispatch")
+    REJECT = "reject", _("Reject")
+    START = "start", _("Start work")
+    RESOLVE = "resolve", _("Resolve")
+    RETURN = "return", _("Return")
+    PUBLISH = "publish", _("Verify and publish")
+    REOPEN = "reopen", _("Reopen")
+    EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
+    EXTENSION_GRANTED = "extension_granted", _("Extension granted")
+    EXTENSION_REFUSED = "extension_refused", _("Extension refused")
+    RATED = "rated", _("Rated by the reporter")
+    PHOTOS_DELETED = "photos_deleted", _("Photos deleted")
+
+
 # States in which a handler holds the work and the deadline runs.
 IN_HAND = [State.DISPATCHED, State.IN_PROGRESS]
 # States that still need someone to act.
@@ -359,7 +377,7 @@ class ReportEvent(models.Model):
     """One step of a report's timeline: append-only, written by the workflow."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=20)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -392,7 +410,9 @@ class ReportEvent(models.Model):
     @property
     def public_note(self):
         """The note as the reporter and the public may read it (internal notes stay inside)."""
-        return self.note if self.action in ("resolve", "reject", "publish") else ""
+        from issues.workflow import has_public_note  # the moves' declarations; they import this module
+
+        return self.note if has_public_note(self.action) else ""
 
 
 DUPLICATE_RADIUS_M = 50

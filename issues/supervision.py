@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from issues import notifications, workflow
-from issues.models import Report, State, SupervisionNotice
+from issues.models import Action, Report, State, SupervisionNotice
 
 logger = logging.getLogger(__name__)
 
@@ -212,7 +212,15 @@ def publish_unrated(now, outcome):
     stale = Report.objects.not_rated().filter(state=State.RESOLVED, resolved_at__lt=cutoff)
     for report in stale:
         try:
-            workflow.publish(report, by=None, unrated=True, now=now, note=_("Published without the reporter's rating."))
+            workflow.transition(
+                report,
+                Action.PUBLISH,
+                by=None,
+                seen_state=report.state,
+                unrated=True,
+                now=now,
+                note=_("Published without the reporter's rating."),
+            )
         except workflow.TransitionError:
             continue
         outcome.published += 1
