@@ -527,35 +527,28 @@ def transition(report, action, *, by, seen_state, now=None, notify=True, **data)
     return event
 
 
-# Shorthands for code that holds the report it acts on (the demo data, tests): what it saw is the report's state.
+def _shorthand(action):
+    """For code that holds the report it acts on (the demo data, tests): what it saw is the report's state."""
+
+    def make(report, *, by, **data):
+        return transition(report, action, by=by, seen_state=report.state, **data)
+
+    make.__name__ = make.__qualname__ = f"{action}_report"
+    return make
 
 
-def dispatch(report, *, by, **data):
-    return transition(report, Action.DISPATCH, by=by, seen_state=report.state, **data)
-
-
-def reject(report, *, by, **data):
-    return transition(report, Action.REJECT, by=by, seen_state=report.state, **data)
-
-
-def start(report, *, by, **data):
-    return transition(report, Action.START, by=by, seen_state=report.state, **data)
-
-
-def resolve(report, *, by, **data):
-    return transition(report, Action.RESOLVE, by=by, seen_state=report.state, **data)
-
-
-def return_report(report, *, by, **data):
-    return transition(report, Action.RETURN, by=by, seen_state=report.state, **data)
-
-
-def publish(report, *, by, **data):
-    return transition(report, Action.PUBLISH, by=by, seen_state=report.state, **data)
-
-
-def reopen(report, *, by, **data):
-    return transition(report, Action.REOPEN, by=by, seen_state=report.state, **data)
+dispatch, reject, start, resolve, return_report, publish, reopen = (
+    _shorthand(action)
+    for action in (
+        Action.DISPATCH,
+        Action.REJECT,
+        Action.START,
+        Action.RESOLVE,
+        Action.RETURN,
+        Action.PUBLISH,
+        Action.REOPEN,
+    )
+)
 
 
 # --- Extensions (延期) and the reporter's re-check (回访) ----------------------------
