@@ -323,7 +323,9 @@ class ReportAdmin(admin.ModelAdmin):
         report = self.get_queryset(request).filter(pk=pk).first() if pk else None
         if report is not None:
             extra_context["moves"] = [
-                (action, workflow.MOVES[action].label) for action in workflow.allowed_actions(report, request.user)
+                (action, workflow.MOVES[action].label)
+                for action in workflow.allowed_actions(report, request.user)
+                if workflow.MOVES[action].form  # a move without a form is made by code only (supervision)
             ]
             far_future = report.deadline + timedelta(days=365) if report.deadline else None
             extra_context["may_extend"] = far_future is not None and not workflow.extension_refusal(

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils import timezone
 
 from issues import workflow
@@ -228,7 +229,7 @@ def test_only_the_declared_notes_are_public(make_report, coordinator, handler_a)
 
 
 def test_a_new_move_is_one_declaration(
-    monkeypatch, make_report, coordinator, handler_a, django_capture_on_commit_callbacks
+    monkeypatch, client, make_report, coordinator, handler_a, django_capture_on_commit_callbacks
 ):
     """A hypothetical move: back from "returned" to the triage queue. Declared once, it is allowed, made,
     recorded and heard about through the same entry point as every other."""
@@ -244,6 +245,9 @@ def test_a_new_move_is_one_declaration(
     monkeypatch.setitem(workflow.MOVES, "requeue", requeue)
     report = make_report("returned", by_coordinator=coordinator, handler=handler_a)
     assert "requeue" in workflow.allowed_actions(report, coordinator)
+    client.force_login(coordinator)
+    page = client.get(reverse("admin:issues_report_change", args=[report.pk])).content.decode()
+    assert "/act/dispatch/" in page and "/act/requeue/" not in page  # no form: made by code only
     with django_capture_on_commit_callbacks(execute=True):
         event = workflow.transition(report, "requeue", by=coordinator, seen_state=State.RETURNED, note="重新分拨")
     assert report.state == State.SUBMITTED and (event.from_state, event.to_state) == ("returned", "submitted")
