@@ -19,10 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from issues import notifications
+from issues import awards, notifications
 from issues.deadlines import deadline_for
 from issues.models import ExtensionRequest, Rating, RejectReason, Report, ReportEvent, ReportPhoto, State
-from volunteers import points
 
 logger = logging.getLogger(__name__)
 
@@ -418,9 +417,9 @@ def _award_points(report, action, *, by, now):
     dispatched again earns nothing more).
     """
     if action == "dispatch":
-        return points.report_dispatched(report.reporter, report.pk, by=by, now=now)
+        return awards.report_dispatched(report.reporter, report.pk, by=by, now=now)
     if action == "publish":
-        return points.report_published(report.reporter, report.pk, by=by, now=now)
+        return awards.report_published(report.reporter, report.pk, by=by, now=now)
     return None
 
 
@@ -566,7 +565,7 @@ def rate(report, *, volunteer, score, comment="", photo=None, now=None):
             rating.save()
             label = Rating.Score(score).label
             _event(current, "rated", by=volunteer.user, note=f"{label} {rating.comment}".strip(), now=now)
-            points.report_rechecked(volunteer, current.pk, by=volunteer.user, now=now)
+            awards.report_rechecked(volunteer, current.pk, by=volunteer.user, now=now)
     except BaseException:
         _delete_files(written)
         raise

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from volunteers import counters, points
+from volunteers import counters, ledger
 from volunteers.models import ERASED_NAME, Volunteer, new_card_token
 
 logger = logging.getLogger(__name__)
@@ -121,9 +121,9 @@ def erase(volunteer, *, now=None):
         user = current.user
         redact = redactor(current)
         logged = _rows_about(current)  # before claims and notices go
-        left = points.balance(current)
+        left = ledger.balance(current)
         if left:
-            points.adjust(current, points=-left, by=None, reason=_("Account deleted by the volunteer"), now=now)
+            ledger.adjust(current, points=-left, by=None, reason=_("Account deleted by the volunteer"), now=now)
         delete_files_on_commit([current.photo.name] if current.photo else [])
         current.claims.all().delete()
         current.notices.all().delete()
@@ -145,7 +145,7 @@ def erase(volunteer, *, now=None):
         user.save()
         user.groups.clear()
         user.user_permissions.clear()
-        points.redact_reasons(current, redact)  # the ledger lets this through once erased_at is set
+        ledger.redact_reasons(current, redact)  # the ledger lets this through once erased_at is set
         counters.erase_elsewhere(current, redact=redact, now=now)
         _redact_admin_log(logged, redact, unique=redact.marks)
         _end_sessions(user)
