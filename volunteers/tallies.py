@@ -10,7 +10,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from volunteers import counters, ledger
+from beefeed import signals
+from volunteers import ledger
 from volunteers.exceptions import PointsError
 from volunteers.models import PointsEntry, Quarter, QuarterTally, Volunteer
 from volunteers.quarters import quarter_bounds, today
@@ -48,8 +49,9 @@ def close_quarter(year, number, *, by, now=None):
         )
         for row in entries:
             figures[row["volunteer_id"]] = {"points": row["points"], "hours": row["hours"] or 0}
-        for volunteer_id, counts in counters.collect(first, last).items():
-            figures.setdefault(volunteer_id, {"points": 0, "hours": 0}).update(counts)
+        for _receiver, counts_of in signals.count_quarter.send(Quarter, first_day=first, last_day=last):
+            for volunteer_id, counts in counts_of.items():
+                figures.setdefault(volunteer_id, {"points": 0, "hours": 0}).update(counts)
         communities = dict(Volunteer.objects.filter(pk__in=figures).values_list("pk", "community_id"))
         QuarterTally.objects.bulk_create(
             QuarterTally(

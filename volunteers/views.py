@@ -20,7 +20,7 @@ from beefeed import ratelimit, spreadsheets
 from beefeed.models import Organization
 from beefeed.parsing import parse_id, parse_page
 from beefeed.views import too_many
-from volunteers import card, counters, ledger, membership, notices, personal_data, publication, quarters, rewards
+from volunteers import card, ledger, membership, notices, personal_data, publication, quarters, rewards
 from volunteers.access import approved_volunteer_required, volunteer_of
 from volunteers.exceptions import AlreadyDone, PointsError
 from volunteers.forms import ClaimsForm, JoinForm, RedeemForm
@@ -84,7 +84,6 @@ def me(request):
         "tallies": volunteer.tallies.select_related("quarter").order_by("-quarter__year", "-quarter__number"),
         "notices": recent_notices,
         "window": rewards.open_window(),
-        "sections": counters.sections("me", request, volunteer=volunteer),
     }
     response = render(request, "volunteers/me.html", context)
     notices.mark_read(volunteer, recent_notices)
@@ -200,7 +199,6 @@ def points_sheet(request, quarter, community):
         "rows": groups[0][1] if groups else [],
         "first": first,
         "last": last,
-        "sections": counters.sections("sheet", request, community=org, first_day=first, last_day=last),
     }
     return render(request, "volunteers/points_sheet.html", context)
 
