@@ -1,6 +1,11 @@
-"""Pieces every app's admin uses: scoping to one's community, and pictures that pass through beefeed.photos."""
+"""Pieces every app's admin uses: scoping to one's community, pictures that pass through beefeed.photos,
+and actions that ask for a reason first."""
 
 from django import forms
+from django.contrib import messages
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from beefeed import photos
 
@@ -44,3 +49,41 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def ask_then(modeladmin, request, queryset, *, action, title, submit_label, describe, apply):
+    """An admin action that needs a reason first: show the form, then `apply(obj, reason)` to each.
+
+    `apply` refuses one object by raising a ValueError whose message is for the person who asked
+    (the ledger's PointsError is one): that object is named in a warning, the others go on.
+    """
+    if "reason" in request.POST:
+        form = ReasonForm(request.POST)
+        if form.is_valid():
+            done = 0
+            for obj in queryset:
+                try:
+                    apply(obj, form.cleaned_data["reason"])
+                    done += 1
+                except ValueError as error:
+                    messages.warning(request, f"{describe(obj)}: {error}")
+            if done:
+                messages.success(request, _("%(n)d done.") % {"n": done})
+            return None
+    else:
+        form = ReasonForm()
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "opts": modeladmin.model._meta,
+        "form": form,
+        "items": [describe(obj) for obj in queryset],
+        "selected": [obj.pk for obj in queryset],
+        "action": action,
+        "title": title,
+        "submit_label": submit_label,
+    }
+    return render(request, "admin/action_form.html", context)

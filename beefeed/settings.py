@@ -213,7 +213,7 @@ OPEN311_DEFAULT_COMMUNITY = env.str("OPEN311_DEFAULT_COMMUNITY", default="")
 # One deadline for fetching a media_url, connection to last byte (well under GUNICORN_TIMEOUT).
 OPEN311_MEDIA_TIMEOUT = env.int("OPEN311_MEDIA_TIMEOUT", default=20)
 
-# --- Points (volunteers.points) --------------------------------------------------
+# --- Points (volunteers.ledger, volunteers.tallies, issues.awards) ---------------------
 # Whether unspent points lapse when the fourth quarter is closed (default: they carry over).
 POINTS_LAPSE_AT_YEAR_END = env.bool("POINTS_LAPSE_AT_YEAR_END", default=False)
 # Points for the reporter's re-check and rating of a resolved report (回访).

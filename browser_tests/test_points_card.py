@@ -13,7 +13,7 @@ from beefeed.models import Organization
 from beefeed.roles import COORDINATORS
 from browser_tests.conftest import ARTIFACTS, DESK, PHONE, open_page
 from conftest import PASSWORD, make_staff
-from volunteers import points
+from volunteers import ledger, quarters, tallies
 from volunteers.models import RedemptionWindow, RewardItem, ServiceItem, Volunteer
 
 A6_POINTS = (297.6, 419.5)  # 105 × 148 mm
@@ -68,7 +68,7 @@ def test_join_approve_redeem_and_print_the_card(browser, live_server, district):
     desk.get_by_text("已审核通过 1 名志愿者。").wait_for()
     volunteer = Volunteer.objects.get()
     assert volunteer.is_approved
-    points.adjust(volunteer, points=100, by=coordinator, reason="第三季度巡逻补记")
+    ledger.adjust(volunteer, points=100, by=coordinator, reason="第三季度巡逻补记")
 
     # In the window the rider redeems a raincoat, confirming first.
     rider.goto(base + "/me/redeem/")
@@ -76,7 +76,7 @@ def test_join_approve_redeem_and_print_the_card(browser, live_server, district):
     rider.get_by_role("button", name="确认兑换").click()
     assert "您已用 80 积分兑换“骑行雨衣”" in rider.content()
     assert rider.locator("#balance").inner_text() == "20"
-    assert points.balance(volunteer) == 20 and RewardItem.objects.get().stock == 3
+    assert ledger.balance(volunteer) == 20 and RewardItem.objects.get().stock == 3
 
     # The card: printable on A6, and its QR code leads to the public check.
     card = open_page(browser, live_server, DESK)
@@ -113,12 +113,12 @@ def test_the_publication_sheet_prints_on_a4(browser, live_server, district):
     from conftest import make_volunteer
 
     rider = make_volunteer("13912345678", longxi)
-    first_of_this = points.quarter_bounds(*points.quarter_of(timezone.localdate()))[0]
-    year, number = points.quarter_of(first_of_this - datetime.timedelta(days=1))
+    first_of_this = quarters.quarter_bounds(*quarters.quarter_of(timezone.localdate()))[0]
+    year, number = quarters.quarter_of(first_of_this - datetime.timedelta(days=1))
     patrol = ServiceItem.objects.get(code="patrol")
-    on = points.quarter_bounds(year, number)[0] + datetime.timedelta(days=3)
-    points.award(rider, item=patrol, source="activity:1", rule="activity", points=12, hours=6, by=coordinator, on=on)
-    quarter = points.close_quarter(year, number, by=coordinator)
+    on = quarters.quarter_bounds(year, number)[0] + datetime.timedelta(days=3)
+    ledger.award(rider, item=patrol, source="activity:1", rule="activity", points=12, hours=6, by=coordinator, on=on)
+    quarter = tallies.close_quarter(year, number, by=coordinator)
 
     page = open_page(browser, live_server, DESK)
     page.goto(f"{live_server.url}/points/")
@@ -138,7 +138,7 @@ def test_journey_four_a_volunteer_redeems_in_the_window_and_prints_the_card(brow
     from conftest import make_volunteer
 
     volunteer = make_volunteer("13912345678", longxi)
-    points.adjust(volunteer, points=90, by=coordinator, reason="季度积分")
+    ledger.adjust(volunteer, points=90, by=coordinator, reason="季度积分")
     base = live_server.url
     page = open_page(browser, live_server, viewport)
     page.goto(base + "/login/")

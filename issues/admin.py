@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from beefeed import spreadsheets
-from beefeed.admin_tools import ReadOnlyAdminMixin
+from beefeed.admin_tools import ReadOnlyAdminMixin, ask_then
 from beefeed.models import Organization
 from beefeed.parsing import parse_id, readable
-from issues import deadlines, exports, workflow
+from issues import awards, deadlines, exports, workflow
 from issues.forms import DispatchForm
 from issues.models import (
     Action,
@@ -33,8 +33,6 @@ from issues.models import (
     TriageReport,
 )
 from issues.queries import possible_duplicates
-from volunteers import points
-from volunteers.admin import ask_then
 
 
 @admin.register(Category)
@@ -452,7 +450,7 @@ class ReportAdmin(admin.ModelAdmin):
             title=_("Take back the points of false reports"),
             submit_label=_("Take back the points"),
             describe=lambda r: f"{r.reference} · {r.category.name} · {r.reporter.short_name if r.reporter else '—'}",
-            apply=lambda r, reason: points.reverse_report(r.reporter, r.pk, by=request.user, reason=reason),
+            apply=lambda r, reason: awards.reverse_report(r.reporter, r.pk, by=request.user, reason=reason),
         )
 
     def has_change_permission(self, request, obj=None):

@@ -7,22 +7,16 @@ class IssuesConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from beefeed import generations, mediafiles, privatemedia
+        from beefeed import generations, mediafiles, privatemedia, signals
         from beefeed.models import Organization
-        from issues import photo_access, publication, retention
+        from issues import personal_data, photo_access, retention
         from issues.models import Campaign, Category, ExtensionRequest, Rating, Report, ReportPhoto, TriageReport
-        from issues.queries import reports_per_volunteer
-        from stations import hooks
-        from volunteers import counters
+        from issues.queries import quarter_counts
 
-        counters.register(reports_per_volunteer)
-        counters.register_section("sheet", publication.sheet_section)
-        counters.register_section("me", publication.my_latest_reports)
-        counters.register_section("data", publication.personal_data)
-        counters.register_eraser(publication.erase_personal_data)
-        hooks.register("report_url", publication.report_here_url)
-        hooks.register("checkin_refusal", publication.checkin_refusal)
-        hooks.register_section(publication.station_points)
+        # What the reports add to volunteers' books (their pages' parts are issues/templatetags/reports.py).
+        signals.count_quarter.connect(quarter_counts)
+        signals.collect_personal_data.connect(personal_data.personal_data)
+        signals.erase_personal_data.connect(personal_data.erase_personal_data)
         privatemedia.protect("reports/", photo_access.report_photo_access)
         privatemedia.protect("ratings/", photo_access.rating_photo_access)
         mediafiles.register_retention(retention.remove_rejected_photos)

@@ -195,7 +195,7 @@ def _local(dt):
 
 def post_to_wecom(text):
     """A short text to the team's WeChat Work group robot, if one is configured."""
-    url = getattr(settings, "WECOM_WEBHOOK_URL", "")
+    url = settings.WECOM_WEBHOOK_URL
     if not url:
         return False
     payload = json.dumps({"msgtype": "text", "text": {"content": text[:2000]}}, ensure_ascii=False).encode()

@@ -103,6 +103,11 @@ def local_day_bounds(first_day, last_day):
     return start, end
 
 
+def quarter_counts(sender, *, first_day, last_day, **kwargs):
+    """Receiver of beefeed.signals.count_quarter (closing a quarter): reports made and solved per volunteer."""
+    return reports_per_volunteer(first_day, last_day)
+
+
 def reports_per_volunteer(first_day, last_day):
     """For the quarterly tally: reports each volunteer made, and how many were solved, in the period."""
     start, end = local_day_bounds(first_day, last_day)

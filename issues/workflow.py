@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from issues import forms, notifications
+from issues import awards, forms, notifications
 from issues.deadlines import deadline_for
 from issues.models import (
     IN_HAND,
@@ -39,7 +39,6 @@ from issues.models import (
     ReportPhoto,
     State,
 )
-from volunteers import points as awards  # the report awards (see _pays_* below)
 
 logger = logging.getLogger(__name__)
 

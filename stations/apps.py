@@ -13,9 +13,13 @@ class StationsConfig(AppConfig):
         from stations.amenities import seed
 
         post_migrate.connect(seed_after_migrate("stations", "Amenity", seed), sender=self, weak=False)
-        from beefeed import generations
+        from beefeed import generations, signals
         from beefeed.models import Organization
         from stations.models import Amenity, OpeningSpan, Station, StationPhoto
+        from stations.personal_data import check_ins, forget_check_ins
+
+        signals.collect_personal_data.connect(check_ins)
+        signals.erase_personal_data.connect(forget_check_ins)
 
         # /stations.geojson is cached (and its ETag derived) per generation of these.
         generations.watch("stations", Station, OpeningSpan, StationPhoto, Amenity, Organization)

@@ -15,9 +15,9 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from beefeed import generations
+from beefeed import generations, signals
 from beefeed.qr import qr_svg
-from stations import finder, hooks, hours, tiles
+from stations import finder, hours, tiles
 from stations.models import Amenity, OpeningSpan, Station, Visit
 
 CHECKIN_INTERVAL = datetime.timedelta(hours=1)
@@ -126,8 +126,6 @@ def detail(request, pk):
         "donations": station.donations.all(),
         "amap_url": finder.amap_url(station),
         "baidu_url": finder.baidu_url(station),
-        "report_url": hooks.report_url(station),
-        "sections": hooks.sections(request, station),
     }
     return render(request, "stations/detail.html", context)
 
@@ -136,15 +134,11 @@ def poster(request, pk):
     """A printable A4 poster for the station's wall, with its two QR codes."""
     station = _station_or_404(pk)
     checkin_url = request.build_absolute_uri(reverse("stations:checkin", args=[station.pk]))
-    report_url = hooks.report_url(station)
-    report_url = request.build_absolute_uri(report_url) if report_url else ""
     context = {
         "station": station,
         "hours_text": hours.describe(station, list(station.spans.all())),
         "checkin_url": checkin_url,
         "checkin_qr": qr_svg(checkin_url),
-        "report_url": report_url,
-        "report_qr": qr_svg(report_url) if report_url else "",
     }
     return render(request, "stations/poster.html", context)
 
@@ -153,7 +147,7 @@ def poster(request, pk):
 def checkin(request, pk):
     """A worker scans the station's poster: one visit per person per station per hour."""
     station = get_object_or_404(Station.objects.open(), pk=pk)
-    refusal = hooks.checkin_refusal(request.user)
+    refusal = signals.first_answer(signals.checking_in, Station, user=request.user)
     if refusal:
         return render(request, "stations/checkin.html", {"station": station, "refusal": refusal}, status=403)
     if request.method == "POST":

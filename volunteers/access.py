@@ -1,10 +1,11 @@
-"""Who is a volunteer, and whether they may report yet."""
+"""Who is a volunteer, and whether they may report or check in at a station yet."""
 
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 
 def volunteer_of(user):
@@ -29,3 +30,14 @@ def approved_volunteer_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def checkin_refusal(sender, *, user, **kwargs):
+    """Receiver of beefeed.signals.checking_in: only approved volunteers check in at a station
+    (a visit counts them as served). None if `user` may, else the reason to show."""
+    volunteer = volunteer_of(user)
+    if volunteer is None:
+        return _("Check-in is for little bees volunteers. Join the team first, then scan again.")
+    if not volunteer.is_approved:
+        return _("Your volunteer account is not approved yet; check-in opens after approval.")
+    return None

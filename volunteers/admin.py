@@ -1,8 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, F, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -10,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from beefeed import spreadsheets
-from beefeed.admin_tools import ProcessedImageField, ReadOnlyAdminMixin, community_scoped
+from beefeed.admin_tools import ProcessedImageField, ReadOnlyAdminMixin, ask_then, community_scoped
 from beefeed.parsing import IdField, parse_id, parse_int, readable
-from volunteers import membership, points, views
+from volunteers import activities, ledger, membership, quarters, rewards, tallies, views
+from volunteers.exceptions import PointsError
 from volunteers.models import (
     Activity,
     PointsEntry,
@@ -24,40 +24,6 @@ from volunteers.models import (
     ServiceItem,
     Volunteer,
 )
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-def ask_then(modeladmin, request, queryset, *, action, title, submit_label, describe, apply):
-    """An admin action that needs a reason first: show the form, then `apply(obj, reason)` to each."""
-    if "reason" in request.POST:
-        form = ReasonForm(request.POST)
-        if form.is_valid():
-            done = 0
-            for obj in queryset:
-                try:
-                    apply(obj, form.cleaned_data["reason"])
-                    done += 1
-                except points.PointsError as error:
-                    messages.warning(request, f"{describe(obj)}: {error}")
-            if done:
-                messages.success(request, _("%(n)d done.") % {"n": done})
-            return None
-    else:
-        form = ReasonForm()
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "opts": modeladmin.model._meta,
-        "form": form,
-        "items": [describe(obj) for obj in queryset],
-        "selected": [obj.pk for obj in queryset],
-        "action": action,
-        "title": title,
-        "submit_label": submit_label,
-    }
-    return render(request, "admin/action_form.html", context)
 
 
 class LedgerInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -126,13 +92,13 @@ class VolunteerAdmin(admin.ModelAdmin):
     def ledger_links(self, volunteer):
         if volunteer.pk is None:
             return "—"
-        ledger = reverse("admin:volunteers_pointsentry_changelist") + f"?volunteer__id__exact={volunteer.pk}"
+        entries = reverse("admin:volunteers_pointsentry_changelist") + f"?volunteer__id__exact={volunteer.pk}"
         adjust = reverse("admin:volunteers_pointsentry_add") + f"?volunteer={volunteer.pk}"
         return format_html(
             '{} {} · <a href="{}">{}</a> · <a href="{}">{}</a>',
             _("Balance:"),
-            points.balance(volunteer),
-            ledger,
+            ledger.balance(volunteer),
+            entries,
             _("Full ledger"),
             adjust,
             _("Adjust points"),
@@ -161,7 +127,7 @@ class VolunteerAdmin(admin.ModelAdmin):
 
 
 class AdjustmentForm(forms.ModelForm):
-    """Adding a ledger entry in the admin means a coordinator's adjustment (booked through volunteers.points)."""
+    """Adding a ledger entry in the admin means a coordinator's adjustment (booked through volunteers.ledger)."""
 
     corrects = IdField(
         label=gettext_lazy("corrects entry no."),
@@ -248,7 +214,7 @@ class PointsEntryAdmin(admin.ModelAdmin):
         if change:
             return
         data = form.cleaned_data
-        entry = points.adjust(
+        entry = ledger.adjust(
             data["volunteer"],
             points=data["points"] or 0,
             hours=data["hours"] or 0,
@@ -275,7 +241,7 @@ class PointsEntryAdmin(admin.ModelAdmin):
             title=_("Reverse points entries"),
             submit_label=_("Reverse"),
             describe=lambda e: f"{e.volunteer.name} · {e.get_kind_display()} {e.points:+d} · {e.source or e.reason}",
-            apply=lambda e, reason: points.reverse(e, by=request.user, reason=reason),
+            apply=lambda e, reason: ledger.reverse(e, by=request.user, reason=reason),
         )
 
 
@@ -303,13 +269,13 @@ class ActivityForm(forms.ModelForm):
         if date > timezone.localdate():
             raise forms.ValidationError(_("Record an activity after it took place."))
         latest = Quarter.objects.order_by("-year", "-number").first()
-        if points.is_closed(date) or (latest and date <= points.quarter_bounds(latest.year, latest.number)[1]):
+        if quarters.is_closed(date) or (latest and date <= quarters.quarter_bounds(latest.year, latest.number)[1]):
             raise forms.ValidationError(_("The activity's date lies in a closed quarter."))
         return date
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk and points.is_closed(self.instance.date):
+        if self.instance.pk and quarters.is_closed(self.instance.date):
             raise forms.ValidationError(
                 _(
                     "The activity's quarter is closed: its participants can no longer change. "
@@ -348,8 +314,8 @@ class ActivityAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         try:
-            paid, not_repaid = points.settle_activity(form.instance, by=request.user)
-        except points.PointsError as error:
+            paid, not_repaid = activities.settle_activity(form.instance, by=request.user)
+        except PointsError as error:
             messages.error(request, str(error))
         else:
             if paid:
@@ -380,12 +346,10 @@ class CloseQuarterForm(forms.ModelForm):
         cleaned = super().clean()
         year, number = cleaned.get("year"), cleaned.get("number")
         if year and number:
-            last = points.quarter_bounds(year, number)[1]
-            key = {"quarter": f"{year}Q{number}"}
-            if last >= timezone.localdate():
-                raise forms.ValidationError(_("%(quarter)s has not ended yet.") % key)
-            if Quarter.objects.filter(year=year, number=number).exists():
-                raise forms.ValidationError(_("%(quarter)s is already closed.") % key)
+            try:
+                tallies.check_closable(year, number)
+            except PointsError as error:
+                raise forms.ValidationError(str(error)) from None
         return cleaned
 
     def validate_unique(self):
@@ -415,7 +379,7 @@ class QuarterAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return
-        closed = points.close_quarter(obj.year, obj.number, by=request.user)
+        closed = tallies.close_quarter(obj.year, obj.number, by=request.user)
         obj.pk = closed.pk
         obj.closed_at, obj.closed_by = closed.closed_at, closed.closed_by
         obj._state.adding = False
@@ -462,6 +426,13 @@ class RewardItemForm(forms.ModelForm):
         # The stock the coordinator saw travels with the form: saving applies the difference.
         self.fields["stock"].show_hidden_initial = True
 
+    def stock_change(self):
+        """How much the coordinator added to (or took from) the stock the form showed them."""
+        seen = readable(parse_int, self.data.get(self.add_initial_prefix("stock")), low=-(2**31), high=2**31 - 1)
+        if seen is None:
+            seen = self.initial["stock"]
+        return self.cleaned_data["stock"] - seen
+
     class Meta:
         model = RewardItem
         fields = ["name", "description", "points", "stock", "picture", "active", "position"]
@@ -476,16 +447,11 @@ class RewardItemAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change or "stock" not in form.changed_data:
             return super().save_model(request, obj, form, change)
-        # Redemptions take stock while the form is open: apply the change made here, not the stale total.
-        seen = readable(parse_int, form.data.get(form.add_initial_prefix("stock")), low=-(2**31), high=2**31 - 1)
-        if seen is None:
-            seen = form.initial["stock"]
-        delta = form.cleaned_data["stock"] - seen
-        current = RewardItem.objects.get(pk=obj.pk).stock
-        obj.stock = current
+        # Redemptions take stock while the form is open: the other fields are saved as typed, the stock
+        # only through the change made here, never the stale total.
+        obj.refresh_from_db(fields=["stock"])
         super().save_model(request, obj, form, change)
-        updated = RewardItem.objects.filter(pk=obj.pk, stock__gte=-delta).update(stock=F("stock") + delta)
-        if not updated:
+        if not rewards.change_stock(obj, form.stock_change()):
             messages.warning(request, _("The stock was not changed: fewer items are left than you took away."))
         obj.refresh_from_db()
 
@@ -563,7 +529,7 @@ class RedemptionAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Mark as handed over"), permissions=["change"])
     def hand_over_selected(self, request, queryset):
-        n = sum(points.hand_over(r, by=request.user) for r in queryset)
+        n = sum(rewards.hand_over(r, by=request.user) for r in queryset)
         messages.success(request, _("%(n)d redemptions handed over.") % {"n": n})
 
     @admin.action(description=gettext_lazy("Cancel and refund the points"), permissions=["change"])
@@ -576,5 +542,5 @@ class RedemptionAdmin(admin.ModelAdmin):
             title=_("Cancel redemptions"),
             submit_label=_("Cancel and refund"),
             describe=lambda r: f"{r.volunteer.name} · {r.item.name} · {r.points}",
-            apply=lambda r, reason: points.cancel_redemption(r, by=request.user, reason=reason),
+            apply=lambda r, reason: rewards.cancel_redemption(r, by=request.user, reason=reason),
         )

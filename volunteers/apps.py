@@ -9,10 +9,12 @@ class VolunteersConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from beefeed import privatemedia
+        from beefeed import privatemedia, signals
         from beefeed.reference import seed_after_migrate
+        from volunteers.access import checkin_refusal
         from volunteers.photo_access import volunteer_photo_access
         from volunteers.service_items import seed
 
+        signals.checking_in.connect(checkin_refusal)
         post_migrate.connect(seed_after_migrate("volunteers", "ServiceItem", seed), sender=self, weak=False)
         privatemedia.protect("volunteers/", volunteer_photo_access)

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from beefeed.qr import qr_svg
-from volunteers import points
+from volunteers import ledger, quarters
 
 
 def check_url(request, volunteer):
@@ -11,16 +11,16 @@ def check_url(request, volunteer):
 
 
 def card_for(request, volunteer):
-    year = points.today().year
+    year = quarters.today().year
     url = check_url(request, volunteer)
     return {
         "volunteer": volunteer,
         "community": volunteer.community,
         "claimed": [claim.item for claim in volunteer.claims.select_related("item")],
-        "quarters": points.quarter_figures(volunteer, year),
+        "quarters": ledger.quarter_figures(volunteer, year),
         "year": year,
-        "hours": points.hours(volunteer),
-        "balance": points.balance(volunteer),
+        "hours": ledger.hours(volunteer),
+        "balance": ledger.balance(volunteer),
         "check_url": url,
         "qr": qr_svg(url),
     }

@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw
 
 from beefeed.demo import DEMO_PASSWORD, DEMO_VOLUNTEER_PHONE
 from beefeed.models import Organization, User
-from volunteers import membership, points
+from volunteers import activities, membership, quarters, service_items, tallies
 from volunteers.models import Activity, Quarter, RedemptionWindow, RewardItem, ServiceItem, Volunteer
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程"
@@ -65,8 +65,8 @@ def load(log):
     rng = random.Random(2026)
     password = make_password(DEMO_PASSWORD)
     joined = timezone.now() - datetime.timedelta(days=JOINED_DAYS_AGO)
-    items = list(ServiceItem.objects.filter(active=True).exclude(code=points.REPORT_ITEM))
-    feedback = ServiceItem.objects.get(code=points.REPORT_ITEM)
+    items = list(ServiceItem.objects.filter(active=True).exclude(code=service_items.REPORT_ITEM))
+    feedback = ServiceItem.objects.get(code=service_items.REPORT_ITEM)
     for i in range(COUNT):
         phone = DEMO_VOLUNTEER_PHONE if i == 0 else f"138{rng.randint(10000000, 99999999)}"
         name = "叶小蜂" if i == 0 else rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(["", *GIVEN])
@@ -102,12 +102,12 @@ def load(log):
 def finish(log):
     """After the reports: close the two quarters before this one (一季度一统计)."""
     coordinator = User.objects.get(username="coordinator")
-    first_of_this = points.quarter_bounds(*points.quarter_of(points.today()))[0]
-    previous = points.quarter_of(first_of_this - datetime.timedelta(days=1))
-    before = points.quarter_of(points.quarter_bounds(*previous)[0] - datetime.timedelta(days=1))
+    first_of_this = quarters.quarter_bounds(*quarters.quarter_of(quarters.today()))[0]
+    previous = quarters.quarter_of(first_of_this - datetime.timedelta(days=1))
+    before = quarters.quarter_of(quarters.quarter_bounds(*previous)[0] - datetime.timedelta(days=1))
     for year, number in (before, previous):
         if not Quarter.objects.filter(year=year, number=number).exists():
-            points.close_quarter(year, number, by=coordinator)
+            tallies.close_quarter(year, number, by=coordinator)
     log(f"Closed quarters: {', '.join(q.key for q in Quarter.objects.all())}")
 
 
@@ -144,7 +144,7 @@ def _seal_png(size=240):
 
 
 def _activities(coordinator, rng):
-    today = points.today()
+    today = quarters.today()
     approved = list(Volunteer.objects.approved().order_by("pk"))
     for title, code, days_ago, hours in ACTIVITIES:
         date = today - datetime.timedelta(days=days_ago)
@@ -154,9 +154,9 @@ def _activities(coordinator, rng):
             date=date,
             defaults={"item": item, "hours": hours, "recorded_by": coordinator},
         )
-        if created and not points.is_closed(date):
+        if created and not quarters.is_closed(date):
             activity.participants.set([approved[0], *rng.sample(approved[1:], rng.randint(8, 15))])
-            points.settle_activity(activity, by=coordinator)
+            activities.settle_activity(activity, by=coordinator)
 
 
 def _rewards():
@@ -164,7 +164,7 @@ def _rewards():
         RewardItem.objects.get_or_create(
             name=name, defaults={"description": description, "points": cost, "stock": stock, "position": position}
         )
-    today = points.today()
+    today = quarters.today()
     RedemptionWindow.objects.get_or_create(
         year=today.year,
         defaults={

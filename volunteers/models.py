@@ -305,7 +305,7 @@ class AppendOnlyQuerySet(models.QuerySet):
 class PointsEntry(models.Model):
     """One line of the points ledger. Append-only: corrections are new entries.
 
-    Written only by `volunteers.points`. A volunteer's balance is the sum of
+    Written only by `volunteers.ledger`. A volunteer's balance is the sum of
     their entries.
     """
 

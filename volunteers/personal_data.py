@@ -1,8 +1,8 @@
 """Everything held about one volunteer: their copy (PIPL: the right to a copy) and its erasure
 (the right to deletion), each in one function.
 
-The other apps add what they hold (reports, ratings, check-ins) through counters' "data" sections
-and erasers (`counters.register_eraser`).
+The other apps add what they hold (reports, ratings, check-ins) as receivers of
+`beefeed.signals.collect_personal_data` and `beefeed.signals.erase_personal_data`.
 """
 
 import json
@@ -20,7 +20,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from volunteers import counters, points
+from beefeed import signals
+from volunteers import ledger
 from volunteers.models import ERASED_NAME, Volunteer, new_card_token
 
 logger = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ def collect(request, volunteer):
         ],
         "notices": [{"date": n.created_at, "text": n.text} for n in volunteer.notices.all()],
     }
-    for extra in counters.sections("data", request, volunteer=volunteer):
+    for _receiver, extra in signals.collect_personal_data.send(Volunteer, request=request, volunteer=volunteer):
         data.update(extra)
     return data
 
@@ -109,7 +110,7 @@ def erase(volunteer, *, now=None):
     a new card token) with its ledger — a balance left over brought to zero by an explicit entry —,
     tallies and redemptions, and the reports, attributed to the husk. What goes: claims, notices,
     sessions, the photo, the other apps' traces (rating comments and photos, the link of check-ins,
-    a rejected report's exact spot: see `counters.register_eraser`), and the name, phone number and
+    a rejected report's exact spot: see `beefeed.signals.erase_personal_data`), and the name, phone number and
     card number wherever free text mentions them (ledger reasons, report texts, the admin log).
     The README's privacy section lists every table.
     """
@@ -121,9 +122,9 @@ def erase(volunteer, *, now=None):
         user = current.user
         redact = redactor(current)
         logged = _rows_about(current)  # before claims and notices go
-        left = points.balance(current)
+        left = ledger.balance(current)
         if left:
-            points.adjust(current, points=-left, by=None, reason=_("Account deleted by the volunteer"), now=now)
+            ledger.adjust(current, points=-left, by=None, reason=_("Account deleted by the volunteer"), now=now)
         delete_files_on_commit([current.photo.name] if current.photo else [])
         current.claims.all().delete()
         current.notices.all().delete()
@@ -145,8 +146,8 @@ def erase(volunteer, *, now=None):
         user.save()
         user.groups.clear()
         user.user_permissions.clear()
-        points.redact_reasons(current, redact)  # the ledger lets this through once erased_at is set
-        counters.erase_elsewhere(current, redact=redact, now=now)
+        ledger.redact_reasons(current, redact)  # the ledger lets this through once erased_at is set
+        signals.erase_personal_data.send(Volunteer, volunteer=current, redact=redact, now=now)
         _redact_admin_log(logged, redact, unique=redact.marks)
         _end_sessions(user)
     return current

@@ -5,6 +5,8 @@ database keeps them); coordinators may change points later in the admin and
 seeding never overwrites that.
 """
 
+REPORT_ITEM = "city_feedback"  # 城市环境问题反馈: what a report earns its reporter (paid by issues.awards)
+
 # code, name, unit, points, publication bonus, description
 ITEMS = [
     (

@@ -20,8 +20,9 @@ from beefeed import ratelimit, spreadsheets
 from beefeed.models import Organization
 from beefeed.parsing import parse_id, parse_page
 from beefeed.views import too_many
-from volunteers import card, counters, membership, notices, personal_data, points, publication
+from volunteers import card, ledger, membership, notices, personal_data, publication, quarters, rewards
 from volunteers.access import approved_volunteer_required, volunteer_of
+from volunteers.exceptions import AlreadyDone, PointsError
 from volunteers.forms import ClaimsForm, JoinForm, RedeemForm
 from volunteers.models import RewardItem, Volunteer
 
@@ -67,23 +68,22 @@ def me(request):
         if request.user.is_staff:
             return redirect("admin:index")
         return render(request, "volunteers/not_approved.html", {"volunteer": None}, status=403)
-    ledger = Paginator(volunteer.ledger.select_related("item", "reverses"), 15).get_page(
+    entries = Paginator(volunteer.ledger.select_related("item", "reverses"), 15).get_page(
         parse_page(request.GET.get("page"))
     )
     recent_notices = list(volunteer.notices.all()[:10])
     context = {
         "volunteer": volunteer,
-        "balance": points.balance(volunteer),
-        "hours": points.hours(volunteer),
-        "ledger": ledger,
-        "page": ledger,
+        "balance": ledger.balance(volunteer),
+        "hours": ledger.hours(volunteer),
+        "ledger": entries,
+        "page": entries,
         "claims_form": ClaimsForm(initial={"items": [c.item_id for c in volunteer.claims.all()]}),
         "claimed": [c.item for c in volunteer.claims.select_related("item")],
-        "this_year": points.quarter_figures(volunteer, points.today().year),
+        "this_year": ledger.quarter_figures(volunteer, quarters.today().year),
         "tallies": volunteer.tallies.select_related("quarter").order_by("-quarter__year", "-quarter__number"),
         "notices": recent_notices,
-        "window": points.open_window(),
-        "sections": counters.sections("me", request, volunteer=volunteer),
+        "window": rewards.open_window(),
     }
     response = render(request, "volunteers/me.html", context)
     notices.mark_read(volunteer, recent_notices)
@@ -118,10 +118,10 @@ def redeem(request):
             messages.error(request, _("That reward is no longer on the list; nothing was redeemed."))
             return redirect("volunteers:redeem")
         try:
-            redemption = points.redeem(volunteer, item, token=form.cleaned_data["token"])
-        except points.AlreadyDone as error:
+            redemption = rewards.redeem(volunteer, item, token=form.cleaned_data["token"])
+        except AlreadyDone as error:
             messages.info(request, str(error))
-        except points.PointsError as error:
+        except PointsError as error:
             messages.error(request, str(error))
         else:
             messages.success(
@@ -130,8 +130,8 @@ def redeem(request):
                 % {"item": redemption.item.name, "points": redemption.points},
             )
         return redirect("volunteers:redeem")
-    window = points.open_window()
-    balance = points.balance(volunteer)
+    window = rewards.open_window()
+    balance = ledger.balance(volunteer)
     items = list(RewardItem.objects.filter(active=True))
     for item in items:
         item.missing = max(0, item.points - balance)
@@ -139,7 +139,7 @@ def redeem(request):
         "volunteer": volunteer,
         "balance": balance,
         "window": window,
-        "next_window": None if window else points.next_window(),
+        "next_window": None if window else rewards.next_window(),
         "items": items,
         "chosen": request.GET.get("item", ""),
         "token": uuid.uuid4(),
@@ -184,22 +184,21 @@ def card_page_for_staff(request, volunteers):
 def points_sheet(request, quarter, community):
     """Public: the A4 sheet a station pins to the wall (公示) for one community and quarter."""
     try:
-        year, number = points.parse_quarter(quarter)
-    except points.PointsError:
+        year, number = quarters.parse_quarter(quarter)
+    except PointsError:
         raise Http404 from None
     closed = publication.closed_quarters().filter(year=year, number=number).first()
     if closed is None:
         raise Http404
     org = get_object_or_404(Organization.objects.areas(), pk=community)
     groups = publication.tallies_by_community(closed, org)
-    first, last = points.quarter_bounds(year, number)
+    first, last = quarters.quarter_bounds(year, number)
     context = {
         "quarter": closed,
         "community": org,
         "rows": groups[0][1] if groups else [],
         "first": first,
         "last": last,
-        "sections": counters.sections("sheet", request, community=org, first_day=first, last_day=last),
     }
     return render(request, "volunteers/points_sheet.html", context)
 

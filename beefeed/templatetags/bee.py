@@ -2,6 +2,8 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from beefeed.qr import qr_svg
+
 register = template.Library()
 
 
@@ -21,3 +23,9 @@ def timesince_delta(delta):
     if hours:
         return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
     return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes} if minutes else _("under a minute")
+
+
+@register.filter
+def qr(text):
+    """An address as a QR code, drawn inline as SVG (beefeed.qr)."""
+    return qr_svg(text)

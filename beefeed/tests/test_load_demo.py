@@ -57,7 +57,7 @@ def test_the_readme_tells_the_truth_about_the_demo(settings):
 
     from issues.models import Campaign, Category, Report
     from stations.models import Donation, Station
-    from volunteers import points
+    from volunteers import ledger
     from volunteers.models import Activity, RewardItem, Volunteer
 
     settings.DEBUG = True
@@ -97,4 +97,4 @@ def test_the_readme_tells_the_truth_about_the_demo(settings):
     assert told == made
     demo = Volunteer.objects.get(user__phone="13800000001")
     cheapest = RewardItem.objects.order_by("points").first()
-    assert points.balance(demo) >= cheapest.points  # "enough points for the cheaper ones"
+    assert ledger.balance(demo) >= cheapest.points  # "enough points for the cheaper ones"

@@ -1,6 +1,8 @@
 """The project as a whole: checks, migrations, production settings, lint."""
 
+import ast
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -104,3 +106,41 @@ def test_the_example_environment_is_refused_until_its_key_is_replaced():
     )
     result = run_manage("check", env_extra={**PRODUCTION, "SECRET_KEY": example["SECRET_KEY"]})
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def _python_files(*apps):
+    """The apps' own code: not their migrations, not their tests."""
+    for app in apps:
+        for path in (ROOT / app).rglob("*.py"):
+            if not {"migrations", "tests"} & set(path.parts):
+                yield path
+
+
+def _imported_modules(path):
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            yield node.module
+
+
+@pytest.mark.parametrize("app, other", [("volunteers", "issues"), ("stations", "issues"), ("stations", "volunteers")])
+def test_dependencies_point_one_way(app, other):
+    """issues may use volunteers and stations; they know beefeed only (issues plugs into their pages and signals)."""
+    found = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in _python_files(app)
+        for module in _imported_modules(path)
+        if module.split(".")[0] == other
+    ]
+    assert found == []
+
+
+def test_only_the_ledger_writes_points_entries():
+    writing = re.compile(r"(?<!class )\bPointsEntry\(|PointsEntry\.objects\.(bulk_)?create")
+    writers = [
+        str(path.relative_to(ROOT))
+        for path in _python_files("beefeed", "volunteers", "stations", "issues", "open311")
+        if writing.search(path.read_text())
+    ]
+    assert writers == ["volunteers/ledger.py"]

@@ -94,18 +94,18 @@ def test_every_public_url_has_an_expectation():
 def site(volunteer, pending_volunteer, coordinator, handler_a, handler_b, community_a, make_report):
     from issues.models import Campaign
     from stations.tests.conftest import make_station
-    from volunteers import points
+    from volunteers import ledger, quarters, tallies
     from volunteers.models import ServiceItem
 
     campaign = Campaign.objects.create(name="专项行动", starts_on=timezone.localdate())
     report = make_report("published", by_coordinator=coordinator, handler=handler_a, campaign=campaign)
     station = make_station("龙西驿站", community_a, 30.2751, 118.1311)
-    first_of_this = points.quarter_bounds(*points.quarter_of(timezone.localdate()))[0]
-    year, number = points.quarter_of(first_of_this - datetime.timedelta(days=1))
-    on = points.quarter_bounds(year, number)[0] + datetime.timedelta(days=2)
+    first_of_this = quarters.quarter_bounds(*quarters.quarter_of(timezone.localdate()))[0]
+    year, number = quarters.quarter_of(first_of_this - datetime.timedelta(days=1))
+    on = quarters.quarter_bounds(year, number)[0] + datetime.timedelta(days=2)
     patrol = ServiceItem.objects.get(code="patrol")
-    points.award(volunteer, item=patrol, source="activity:1", rule="activity", points=4, by=coordinator, on=on)
-    quarter = points.close_quarter(year, number, by=coordinator)
+    ledger.award(volunteer, item=patrol, source="activity:1", rule="activity", points=4, by=coordinator, on=on)
+    quarter = tallies.close_quarter(year, number, by=coordinator)
     superuser = get_user_model().objects.create_superuser("root", "root@example.org", "root-pass-2026")
     users = {
         "anonymous": None,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from conftest import PASSWORD, files_under, make_volunteer
-from volunteers import points
+from volunteers import ledger, quarters, rewards, tallies
 from volunteers.models import PointsEntry, Volunteer
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def test_deleting_the_account_erases_the_person_and_keeps_the_reports(
 ):
     report = make_report("published", by_coordinator=coordinator, handler=handler_a)
     phone, token = volunteer.user.phone, volunteer.card_token
-    assert points.balance(volunteer) == 8
+    assert ledger.balance(volunteer) == 8
     client.force_login(volunteer.user)
     refused = client.post(reverse("volunteers:my_data"), {"password": "wrong"})
     assert refused.status_code == 400 and Volunteer.objects.get().erased_at is None
@@ -48,7 +48,7 @@ def test_deleting_the_account_erases_the_person_and_keeps_the_reports(
     volunteer.user.refresh_from_db()
     assert volunteer.name == "已注销的小蜜蜂" and volunteer.user.phone is None and not volunteer.user.is_active
     assert not volunteer.user.has_usable_password()
-    assert points.balance(volunteer) == 0
+    assert ledger.balance(volunteer) == 0
     assert PointsEntry.objects.filter(kind="adjustment", points=-8).exists()  # brought to zero explicitly
     assert client.post(reverse("login"), {"username": phone, "password": PASSWORD}).status_code == 200  # cannot sign in
     assert client.get(reverse("volunteers:card_check", args=[token])).status_code == 404
@@ -157,20 +157,20 @@ def test_after_erasure_no_table_and_no_file_identifies_the_person(
     client.post(reverse("stations:checkin", args=[erasure_station.pk]), {"service": "water"})
     assert Visit.objects.filter(user=user).exists()
 
-    last_quarter_day = points.quarter_bounds(*points.quarter_of(points.today()))[0] - datetime.timedelta(days=1)
-    year, number = points.quarter_of(last_quarter_day)
+    last_quarter_day = quarters.quarter_bounds(*quarters.quarter_of(quarters.today()))[0] - datetime.timedelta(days=1)
+    year, number = quarters.quarter_of(last_quarter_day)
     noon = timezone.make_aware(datetime.datetime.combine(last_quarter_day, datetime.time(12)))
-    points.adjust(
+    ledger.adjust(
         volunteer, points=40, by=coordinator, reason=f"补录{ERASED_NAME_TEXT}（{ERASED_PHONE}）的巡逻", now=noon
     )
-    points.close_quarter(year, number, by=coordinator)
+    tallies.close_quarter(year, number, by=coordinator)
     RedemptionWindow.objects.create(
-        year=points.today().year, opens_on=points.today(), closes_on=points.today() + datetime.timedelta(days=5)
+        year=quarters.today().year, opens_on=quarters.today(), closes_on=quarters.today() + datetime.timedelta(days=5)
     )
     kettle = RewardItem.objects.create(name="电热水壶", points=30, stock=3)
-    cancelled = points.redeem(volunteer, kettle, token=uuid.uuid4())
-    points.cancel_redemption(cancelled, by=coordinator, reason=f"{ERASED_NAME_TEXT}改主意了")
-    points.redeem(volunteer, kettle, token=uuid.uuid4())
+    cancelled = rewards.redeem(volunteer, kettle, token=uuid.uuid4())
+    rewards.cancel_redemption(cancelled, by=coordinator, reason=f"{ERASED_NAME_TEXT}改主意了")
+    rewards.redeem(volunteer, kettle, token=uuid.uuid4())
 
     # A coordinator edits the person's account and volunteer record in the admin (as the admin logs it).
     LogEntry.objects.log_actions(
@@ -221,5 +221,5 @@ def test_after_erasure_no_table_and_no_file_identifies_the_person(
     assert published.state == "published" and published.latitude == 30.2745
     assert Rating.objects.get().score == "fairly" and not Rating.objects.get().photo
     assert ReportEvent.objects.filter(report=published, action="rated").get().note == "基本满意"
-    assert points.balance(volunteer) == 0 and volunteer.tallies.exists()
+    assert ledger.balance(volunteer) == 0 and volunteer.tallies.exists()
     assert Report.objects.filter(reporter=volunteer).count() == 3

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from stations.models import Visit
 from stations.tests.conftest import make_station
-from volunteers import points
+from volunteers import ledger, quarters, tallies
 
 pytestmark = pytest.mark.django_db
 
@@ -71,11 +71,11 @@ def test_report_here_fills_in_the_station(client, volunteer, station):
 def test_the_station_shows_its_communitys_latest_points(client, volunteer, coordinator, station):
     from volunteers.models import ServiceItem
 
-    first_of_this = points.quarter_bounds(*points.quarter_of(timezone.localdate()))[0]
-    year, number = points.quarter_of(first_of_this - datetime.timedelta(days=1))
-    on = points.quarter_bounds(year, number)[0] + datetime.timedelta(days=2)
+    first_of_this = quarters.quarter_bounds(*quarters.quarter_of(timezone.localdate()))[0]
+    year, number = quarters.quarter_of(first_of_this - datetime.timedelta(days=1))
+    on = quarters.quarter_bounds(year, number)[0] + datetime.timedelta(days=2)
     patrol = ServiceItem.objects.get(code="patrol")
-    points.award(volunteer, item=patrol, source="activity:1", rule="activity", points=9, by=coordinator, on=on)
-    points.close_quarter(year, number, by=coordinator)
+    ledger.award(volunteer, item=patrol, source="activity:1", rule="activity", points=9, by=coordinator, on=on)
+    tallies.close_quarter(year, number, by=coordinator)
     body = client.get(reverse("stations:detail", args=[station.pk])).content.decode()
     assert f"{year}Q{number}" in body and "叶* · 9" in body and "叶小蜂" not in body

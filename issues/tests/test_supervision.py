@@ -13,7 +13,7 @@ from beefeed.tests.images import jpeg_bytes
 from issues import supervision, workflow
 from issues.models import ExtensionRequest, Rating, Report, ReportEvent, State, SupervisionNotice
 from issues.tests.conftest import processed_photo
-from volunteers import points
+from volunteers import ledger
 from volunteers.models import Notice
 
 pytestmark = pytest.mark.django_db
@@ -237,7 +237,7 @@ class TestRating:
         rating = Rating.objects.get()
         assert (rating.score, rating.comment, rating.volunteer) == ("satisfied", "已经换了新桶", volunteer)
         assert ReportEvent.objects.filter(report=report, action="rated").exists()
-        assert points.balance(volunteer) == 5 + 2  # dispatched, then re-checked
+        assert ledger.balance(volunteer) == 5 + 2  # dispatched, then re-checked
         again = client.post(reverse("issues:rate", args=[report.pk]), {"score": "dissatisfied"})
         assert Rating.objects.get().score == "satisfied" and again.status_code == 200
 
@@ -285,7 +285,7 @@ class TestRating:
         workflow.rate(report, volunteer=volunteer, score="satisfied")
         assert Rating.objects.get().score == "satisfied"
         assert report.events.filter(action="rated").count() == 2
-        assert points.balance(volunteer) == 5 + 2  # one re-check paid, not two
+        assert ledger.balance(volunteer) == 5 + 2  # one re-check paid, not two
 
     def test_unrated_reports_are_published_after_the_rating_days(
         self, make_report, volunteer, coordinator, handler_a, settings

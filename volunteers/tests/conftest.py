@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from volunteers import points
+from volunteers import ledger
 from volunteers.models import RedemptionWindow, RewardItem, ServiceItem
 
 
@@ -19,7 +19,7 @@ def heat_relief(db):
 
 def credit(volunteer, amount, *, by, reason="起始积分"):
     """Give a volunteer points the way a coordinator would: an adjustment."""
-    return points.adjust(volunteer, points=amount, by=by, reason=reason)
+    return ledger.adjust(volunteer, points=amount, by=by, reason=reason)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from beefeed.tests.images import exif_with_gps_and_orientation, jpeg_bytes
 from conftest import make_volunteer
-from volunteers import points
+from volunteers import ledger, quarters, rewards, tallies
 from volunteers.models import Activity, PointsEntry, Quarter, QuarterTally, Redemption, RedemptionWindow, RewardItem
 from volunteers.tests.conftest import credit
 
@@ -47,12 +47,12 @@ def test_a_coordinator_reverses_entries_with_a_reason(client, coordinator, volun
     client.force_login(coordinator)
     asked = client.post(changelist("pointsentry"), {"action": "reverse_selected", "_selected_action": [entry.pk]})
     assert 'name="reason"' in asked.content.decode()
-    assert points.balance(volunteer) == 5
+    assert ledger.balance(volunteer) == 5
     client.post(
         changelist("pointsentry"),
         {"action": "reverse_selected", "_selected_action": [entry.pk], "reason": "重复记账"},
     )
-    assert points.balance(volunteer) == 0
+    assert ledger.balance(volunteer) == 0
     assert PointsEntry.objects.get(kind="reversal").reason == "重复记账"
 
 
@@ -82,14 +82,14 @@ def test_recording_an_activity_pays_its_participants(client, coordinator, volunt
         },
     )
     assert response.status_code == 302
-    assert points.balance(volunteer) == points.balance(other) == 4
-    assert points.hours(other) == Decimal("2.0")
+    assert ledger.balance(volunteer) == ledger.balance(other) == 4
+    assert ledger.hours(other) == Decimal("2.0")
 
 
 def test_an_activity_in_a_closed_quarter_is_refused(client, coordinator, volunteer, patrol):
-    first_of_this = points.quarter_bounds(*points.quarter_of(timezone.localdate()))[0]
+    first_of_this = quarters.quarter_bounds(*quarters.quarter_of(timezone.localdate()))[0]
     last_day = first_of_this - datetime.timedelta(days=1)
-    points.close_quarter(*points.quarter_of(last_day), by=coordinator)
+    tallies.close_quarter(*quarters.quarter_of(last_day), by=coordinator)
     client.force_login(coordinator)
     response = client.post(
         reverse("admin:volunteers_activity_add"),
@@ -103,19 +103,19 @@ def test_an_activity_in_a_closed_quarter_is_refused(client, coordinator, volunte
     )
     assert response.status_code == 200
     assert "已结账" in response.content.decode()
-    assert not Activity.objects.exists() and points.balance(volunteer) == 0
+    assert not Activity.objects.exists() and ledger.balance(volunteer) == 0
 
 
 def test_closing_a_quarter_in_the_admin(client, coordinator, volunteer, patrol):
-    first_of_this = points.quarter_bounds(*points.quarter_of(timezone.localdate()))[0]
-    year, number = points.quarter_of(first_of_this - datetime.timedelta(days=1))
+    first_of_this = quarters.quarter_bounds(*quarters.quarter_of(timezone.localdate()))[0]
+    year, number = quarters.quarter_of(first_of_this - datetime.timedelta(days=1))
     client.force_login(coordinator)
     add = reverse("admin:volunteers_quarter_add")
     assert client.post(add, {"year": year, "number": number}).status_code == 302
     assert Quarter.objects.get().closed_by == coordinator
     again = client.post(add, {"year": year, "number": number})
     assert again.status_code == 200 and "已经结账" in again.content.decode()
-    this_year, this_number = points.quarter_of(timezone.localdate())
+    this_year, this_number = quarters.quarter_of(timezone.localdate())
     early = client.post(add, {"year": this_year, "number": this_number})
     assert early.status_code == 200 and "尚未结束" in early.content.decode()
     assert Quarter.objects.count() == 1
@@ -123,8 +123,8 @@ def test_closing_a_quarter_in_the_admin(client, coordinator, volunteer, patrol):
 
 def test_handing_over_and_cancelling_redemptions(client, coordinator, volunteer, window, kettle):
     credit(volunteer, 60, by=coordinator)
-    first = points.redeem(volunteer, kettle, token=uuid.uuid4())
-    second = points.redeem(volunteer, kettle, token=uuid.uuid4())
+    first = rewards.redeem(volunteer, kettle, token=uuid.uuid4())
+    second = rewards.redeem(volunteer, kettle, token=uuid.uuid4())
     client.force_login(coordinator)
     client.post(changelist("redemption"), {"action": "hand_over_selected", "_selected_action": [first.pk]})
     client.post(
@@ -135,7 +135,7 @@ def test_handing_over_and_cancelling_redemptions(client, coordinator, volunteer,
     second.refresh_from_db()
     kettle.refresh_from_db()
     assert (first.status, second.status) == ("handed_over", "cancelled")
-    assert kettle.stock == 2 and points.balance(volunteer) == 30
+    assert kettle.stock == 2 and ledger.balance(volunteer) == 30
     assert Redemption.objects.count() == 2
 
 
@@ -210,12 +210,24 @@ def test_stock_edited_while_someone_redeems_keeps_their_redemption(client, coord
     change = reverse("admin:volunteers_rewarditem_change", args=[kettle.pk])
     form = client.get(change).context["adminform"].form
     credit(volunteer, 30, by=coordinator)
-    points.redeem(volunteer, kettle, token=uuid.uuid4())  # 3 → 2 while the coordinator's form shows 3
+    rewards.redeem(volunteer, kettle, token=uuid.uuid4())  # 3 → 2 while the coordinator's form shows 3
     data = {k: v for k, v in form.initial.items() if v is not None and k != "picture"}
     data.update({"stock": 13, "initial-stock": 3, "active": "on"})  # the coordinator saw 3 and adds ten
     client.post(change, data)
     kettle.refresh_from_db()
     assert kettle.stock == 12
+
+
+def test_taking_away_more_stock_than_is_left_changes_nothing_and_says_so(client, coordinator, kettle):
+    client.force_login(coordinator)
+    change = reverse("admin:volunteers_rewarditem_change", args=[kettle.pk])
+    shown = client.get(change).context["adminform"].form.initial
+    data = {k: v for k, v in shown.items() if v is not None and k != "picture"} | {"active": "on"}
+    data.update({"name": "电热水壶（新款）", "stock": 0, "initial-stock": 4})  # an old form that showed 4; 3 are left
+    response = client.post(change, data, follow=True)
+    kettle.refresh_from_db()
+    assert (kettle.stock, kettle.name) == (3, "电热水壶（新款）")  # the other fields are saved all the same
+    assert "库存未修改" in response.content.decode()
 
 
 def test_redemption_windows_may_not_overlap(client, coordinator, window):
@@ -233,18 +245,18 @@ def test_tallies_and_redemptions_export_to_excel(client, coordinator, volunteer,
 
     from openpyxl import load_workbook
 
-    first_of_this = points.quarter_bounds(*points.quarter_of(timezone.localdate()))[0]
-    year, number = points.quarter_of(first_of_this - datetime.timedelta(days=1))
-    on = points.quarter_bounds(year, number)[0] + datetime.timedelta(days=3)
-    points.award(volunteer, item=patrol, source="activity:1", rule="activity", points=40, by=coordinator, on=on)
-    points.close_quarter(year, number, by=coordinator)
-    points.redeem(volunteer, kettle, token=uuid.uuid4())
+    first_of_this = quarters.quarter_bounds(*quarters.quarter_of(timezone.localdate()))[0]
+    year, number = quarters.quarter_of(first_of_this - datetime.timedelta(days=1))
+    on = quarters.quarter_bounds(year, number)[0] + datetime.timedelta(days=3)
+    ledger.award(volunteer, item=patrol, source="activity:1", rule="activity", points=40, by=coordinator, on=on)
+    tallies.close_quarter(year, number, by=coordinator)
+    rewards.redeem(volunteer, kettle, token=uuid.uuid4())
     client.force_login(coordinator)
-    tallies = client.post(
+    tally_sheet = client.post(
         changelist("quartertally"),
         {"action": "export_xlsx", "_selected_action": list(QuarterTally.objects.values_list("pk", flat=True))},
     )
-    sheet = load_workbook(io.BytesIO(tallies.content)).active
+    sheet = load_workbook(io.BytesIO(tally_sheet.content)).active
     assert [c.value for c in sheet[1]][:3] == ["季度", "社区", "志愿者"]
     assert [c.value for c in sheet[2]][2:5] == ["叶小蜂", volunteer.card_number, 40]
     redemptions = client.post(

@@ -6,7 +6,8 @@ import uuid
 import pytest
 from django.db import connection, connections
 
-from volunteers import points
+from volunteers import ledger, rewards
+from volunteers.exceptions import AlreadyDone, PointsError
 from volunteers.models import PointsEntry, Redemption, RewardItem
 from volunteers.tests.conftest import credit
 
@@ -27,7 +28,7 @@ def run_at_once(count, attempt):
         try:
             barrier.wait()
             outcomes.append(attempt(i))
-        except points.PointsError as error:
+        except PointsError as error:
             outcomes.append(error)
         finally:
             connections.close_all()
@@ -44,12 +45,12 @@ def test_exactly_as_many_redemptions_as_the_balance_covers(volunteer, coordinato
     umbrella = RewardItem.objects.create(name="雨伞", points=10, stock=50)
     credit(volunteer, 50, by=coordinator)  # covers exactly five
 
-    outcomes = run_at_once(20, lambda i: points.redeem(volunteer, umbrella, token=uuid.uuid4()))
+    outcomes = run_at_once(20, lambda i: rewards.redeem(volunteer, umbrella, token=uuid.uuid4()))
 
     made = [o for o in outcomes if isinstance(o, Redemption)]
-    refused = [o for o in outcomes if isinstance(o, points.PointsError)]
+    refused = [o for o in outcomes if isinstance(o, PointsError)]
     assert (len(made), len(refused)) == (5, 15)
-    assert points.balance(volunteer) == 0
+    assert ledger.balance(volunteer) == 0
     umbrella.refresh_from_db()
     assert umbrella.stock == 45
     assert PointsEntry.objects.filter(kind="redemption").count() == 5
@@ -63,20 +64,20 @@ def test_stock_never_goes_below_zero(volunteer, coordinator, window, community_a
     for person in people:
         credit(person, 10, by=coordinator)
 
-    outcomes = run_at_once(len(people), lambda i: points.redeem(people[i], fan, token=uuid.uuid4()))
+    outcomes = run_at_once(len(people), lambda i: rewards.redeem(people[i], fan, token=uuid.uuid4()))
 
     assert sum(isinstance(o, Redemption) for o in outcomes) == 3
     fan.refresh_from_db()
     assert fan.stock == 0
-    assert sum(points.balance(p) for p in people) == 10 * len(people) - 30
+    assert sum(ledger.balance(p) for p in people) == 10 * len(people) - 30
 
 
 def test_the_same_form_sent_twice_at_once_is_paid_once(volunteer, coordinator, window, kettle):
     credit(volunteer, 100, by=coordinator)
     token = uuid.uuid4()
 
-    outcomes = run_at_once(2, lambda i: points.redeem(volunteer, kettle, token=token))
+    outcomes = run_at_once(2, lambda i: rewards.redeem(volunteer, kettle, token=token))
 
     assert sum(isinstance(o, Redemption) for o in outcomes) == 1
-    assert sum(isinstance(o, points.AlreadyDone) for o in outcomes) == 1
-    assert points.balance(volunteer) == 70
+    assert sum(isinstance(o, AlreadyDone) for o in outcomes) == 1
+    assert ledger.balance(volunteer) == 70

@@ -11,7 +11,8 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
-from volunteers import points
+from volunteers import activities, ledger, quarters, rewards, tallies
+from volunteers.exceptions import AlreadyDone, PointsError
 from volunteers.models import Activity, PointsEntry, Quarter, QuarterTally, Redemption, Volunteer
 from volunteers.tests.conftest import credit
 
@@ -19,21 +20,21 @@ pytestmark = pytest.mark.django_db
 
 
 def last_quarter():
-    first_of_this = points.quarter_bounds(*points.quarter_of(timezone.localdate()))[0]
-    return points.quarter_of(first_of_this - datetime.timedelta(days=1))
+    first_of_this = quarters.quarter_bounds(*quarters.quarter_of(timezone.localdate()))[0]
+    return quarters.quarter_of(first_of_this - datetime.timedelta(days=1))
 
 
 def a_day_in(year, number):
-    return points.quarter_bounds(year, number)[0] + datetime.timedelta(days=10)
+    return quarters.quarter_bounds(year, number)[0] + datetime.timedelta(days=10)
 
 
 def pay_patrol(volunteer, patrol, coordinator, *, source="activity:1", hours=Decimal("2.0"), on=None):
-    return points.award(
+    return ledger.award(
         volunteer,
         item=patrol,
         source=source,
         rule="activity",
-        points=points.activity_points(patrol, hours),
+        points=activities.activity_points(patrol, hours),
         hours=hours,
         by=coordinator,
         on=on or timezone.localdate(),
@@ -41,24 +42,24 @@ def pay_patrol(volunteer, patrol, coordinator, *, source="activity:1", hours=Dec
 
 
 def test_quarters_have_the_calendar_bounds():
-    assert points.quarter_bounds(2026, 1) == (datetime.date(2026, 1, 1), datetime.date(2026, 3, 31))
-    assert points.quarter_bounds(2026, 4) == (datetime.date(2026, 10, 1), datetime.date(2026, 12, 31))
-    assert points.quarter_of(datetime.date(2026, 7, 1)) == (2026, 3)
-    assert points.parse_quarter(" 2026q4 ") == (2026, 4)
-    with pytest.raises(points.PointsError):
-        points.parse_quarter("2026Q5")
+    assert quarters.quarter_bounds(2026, 1) == (datetime.date(2026, 1, 1), datetime.date(2026, 3, 31))
+    assert quarters.quarter_bounds(2026, 4) == (datetime.date(2026, 10, 1), datetime.date(2026, 12, 31))
+    assert quarters.quarter_of(datetime.date(2026, 7, 1)) == (2026, 3)
+    assert quarters.parse_quarter(" 2026q4 ") == (2026, 4)
+    with pytest.raises(PointsError):
+        quarters.parse_quarter("2026Q5")
     for other_digits in ("٢٠٢٦Q٤", "２０２６Q4", "2026Q⁴", "+2026Q4", "2026Q-4", "2026 Q 4"):
-        with pytest.raises(points.PointsError):
-            points.parse_quarter(other_digits)
+        with pytest.raises(PointsError):
+            quarters.parse_quarter(other_digits)
 
 
 def test_balance_is_the_sum_of_the_entries(volunteer, patrol, coordinator):
-    assert points.balance(volunteer) == 0
+    assert ledger.balance(volunteer) == 0
     pay_patrol(volunteer, patrol, coordinator, hours=Decimal("2.5"))  # 2.5 h × 2 = 5
     credit(volunteer, 7, by=coordinator)
-    assert points.balance(volunteer) == 12
-    assert points.hours(volunteer) == Decimal("2.5")
-    assert points.balance(volunteer) == sum(
+    assert ledger.balance(volunteer) == 12
+    assert ledger.hours(volunteer) == Decimal("2.5")
+    assert ledger.balance(volunteer) == sum(
         PointsEntry.objects.filter(volunteer=volunteer).values_list("points", flat=True)
     )
 
@@ -67,7 +68,7 @@ def test_one_source_is_paid_once_per_rule(volunteer, patrol, coordinator):
     assert pay_patrol(volunteer, patrol, coordinator) is not None
     assert pay_patrol(volunteer, patrol, coordinator) is None
     assert PointsEntry.objects.filter(volunteer=volunteer).count() == 1
-    assert points.balance(volunteer) == 4
+    assert ledger.balance(volunteer) == 4
 
 
 def test_the_database_refuses_a_second_payment_even_bypassing_the_module(volunteer, patrol, coordinator):
@@ -113,42 +114,42 @@ def test_postgresql_refuses_deleting_an_entry_with_raw_sql(volunteer, patrol, co
 
 def test_a_reversal_names_the_entry_and_happens_once(volunteer, patrol, coordinator):
     entry = pay_patrol(volunteer, patrol, coordinator)
-    reversal = points.reverse(entry, by=coordinator, reason="没有参加巡逻")
+    reversal = ledger.reverse(entry, by=coordinator, reason="没有参加巡逻")
     assert (reversal.kind, reversal.points, reversal.hours, reversal.reverses) == ("reversal", -4, -2, entry)
-    assert points.balance(volunteer) == 0
-    with pytest.raises(points.PointsError, match="已经冲销|already been reversed"):
-        points.reverse(entry, by=coordinator, reason="再来一次")
-    with pytest.raises(points.PointsError):
-        points.reverse(reversal, by=coordinator, reason="冲销的冲销")
+    assert ledger.balance(volunteer) == 0
+    with pytest.raises(PointsError, match="已经冲销|already been reversed"):
+        ledger.reverse(entry, by=coordinator, reason="再来一次")
+    with pytest.raises(PointsError):
+        ledger.reverse(reversal, by=coordinator, reason="冲销的冲销")
     with pytest.raises(IntegrityError), transaction.atomic():
         PointsEntry.objects.create(
             volunteer=volunteer, kind="reversal", points=-4, reverses=entry, reason="x", occurred_on=entry.occurred_on
         )
-    assert points.balance(volunteer) == 0
+    assert ledger.balance(volunteer) == 0
 
 
 def test_corrections_need_a_reason(volunteer, patrol, coordinator):
     entry = pay_patrol(volunteer, patrol, coordinator)
-    with pytest.raises(points.PointsError):
-        points.reverse(entry, by=coordinator, reason="  ")
-    with pytest.raises(points.PointsError):
-        points.adjust(volunteer, points=3, by=coordinator, reason="")
+    with pytest.raises(PointsError):
+        ledger.reverse(entry, by=coordinator, reason="  ")
+    with pytest.raises(PointsError):
+        ledger.adjust(volunteer, points=3, by=coordinator, reason="")
     with pytest.raises(IntegrityError), transaction.atomic():
         PointsEntry.objects.create(volunteer=volunteer, kind="adjustment", points=3, occurred_on=entry.occurred_on)
-    assert points.balance(volunteer) == 4
+    assert ledger.balance(volunteer) == 4
 
 
 def test_a_closed_quarter_takes_no_new_entry(volunteer, patrol, coordinator):
     year, number = last_quarter()
     old = pay_patrol(volunteer, patrol, coordinator, on=a_day_in(year, number))
-    points.close_quarter(year, number, by=coordinator)
-    with pytest.raises(points.PointsError, match="closed|已结账|已关闭"):
+    tallies.close_quarter(year, number, by=coordinator)
+    with pytest.raises(PointsError, match="closed|已结账|已关闭"):
         pay_patrol(volunteer, patrol, coordinator, source="activity:2", on=a_day_in(year, number))
     # The correction goes into the current quarter and names the original.
-    correction = points.adjust(volunteer, points=-4, by=coordinator, reason="巡逻时长记错", corrects=old)
-    assert points.quarter_of(correction.occurred_on) == points.quarter_of(timezone.localdate())
+    correction = ledger.adjust(volunteer, points=-4, by=coordinator, reason="巡逻时长记错", corrects=old)
+    assert quarters.quarter_of(correction.occurred_on) == quarters.quarter_of(timezone.localdate())
     assert correction.source == f"entry:{old.pk}"
-    assert points.balance(volunteer) == 0
+    assert ledger.balance(volunteer) == 0
 
 
 def test_closing_a_quarter_freezes_each_volunteers_figures(volunteer, patrol, heat_relief, coordinator, community_b):
@@ -158,26 +159,26 @@ def test_closing_a_quarter_freezes_each_volunteers_figures(volunteer, patrol, he
     year, number = last_quarter()
     day = a_day_in(year, number)
     pay_patrol(volunteer, patrol, coordinator, hours=Decimal("3.0"), on=day)  # 6 points, 3 h
-    cancelled = points.award(
+    cancelled = ledger.award(
         volunteer, item=heat_relief, source="activity:9", rule="activity", points=5, by=coordinator, on=day
     )
-    points.reverse(cancelled, by=coordinator, reason="活动取消")  # reversed in the current quarter
-    points.award(other, item=heat_relief, source="activity:9", rule="activity", points=5, by=coordinator, on=day)
+    ledger.reverse(cancelled, by=coordinator, reason="活动取消")  # reversed in the current quarter
+    ledger.award(other, item=heat_relief, source="activity:9", rule="activity", points=5, by=coordinator, on=day)
 
-    quarter = points.close_quarter(year, number, by=coordinator)
+    quarter = tallies.close_quarter(year, number, by=coordinator)
 
     mine = QuarterTally.objects.get(quarter=quarter, volunteer=volunteer)
     assert (mine.points, mine.hours, mine.community) == (11, Decimal("3.0"), volunteer.community)
     assert QuarterTally.objects.get(quarter=quarter, volunteer=other).points == 5
-    with pytest.raises(points.PointsError, match="already closed|已经结账|已结账"):
-        points.close_quarter(year, number, by=coordinator)
+    with pytest.raises(PointsError, match="already closed|已经结账|已结账"):
+        tallies.close_quarter(year, number, by=coordinator)
     assert Quarter.objects.filter(year=year, number=number).count() == 1
 
 
 def test_a_quarter_that_has_not_ended_cannot_be_closed(coordinator):
-    year, number = points.quarter_of(timezone.localdate())
-    with pytest.raises(points.PointsError):
-        points.close_quarter(year, number, by=coordinator)
+    year, number = quarters.quarter_of(timezone.localdate())
+    with pytest.raises(PointsError):
+        tallies.close_quarter(year, number, by=coordinator)
     assert not Quarter.objects.exists()
 
 
@@ -202,29 +203,29 @@ def test_an_activity_pays_its_participants_by_the_items_rule(volunteer, patrol, 
         item=patrol, title="夜间巡逻", date=timezone.localdate(), hours=Decimal("1.5"), recorded_by=coordinator
     )
     activity.participants.set([volunteer, other])
-    assert points.settle_activity(activity, by=coordinator) == (2, [])
-    assert points.settle_activity(activity, by=coordinator) == (0, [])  # saved again: nobody is paid twice
-    assert points.balance(volunteer) == 3  # 1.5 h × 2 points, rounded half up
-    assert points.hours(other) == Decimal("1.5")
+    assert activities.settle_activity(activity, by=coordinator) == (2, [])
+    assert activities.settle_activity(activity, by=coordinator) == (0, [])  # saved again: nobody is paid twice
+    assert ledger.balance(volunteer) == 3  # 1.5 h × 2 points, rounded half up
+    assert ledger.hours(other) == Decimal("1.5")
 
     activity.participants.remove(other)
-    points.settle_activity(activity, by=coordinator)
-    assert points.balance(other) == 0
+    activities.settle_activity(activity, by=coordinator)
+    assert ledger.balance(other) == 0
     assert "夜间巡逻" in PointsEntry.objects.get(volunteer=other, kind="reversal").reason
-    assert points.balance(volunteer) == 3
+    assert ledger.balance(volunteer) == 3
 
     # Added back: the activity already paid them once; the coordinator is told, nothing is paid silently.
     activity.participants.add(other)
-    assert points.settle_activity(activity, by=coordinator) == (0, ["李三"])
-    assert points.balance(other) == 0
+    assert activities.settle_activity(activity, by=coordinator) == (0, ["李三"])
+    assert ledger.balance(other) == 0
 
 
 def test_unspent_points_carry_over_by_default(settings, volunteer, patrol, coordinator):
     settings.POINTS_LAPSE_AT_YEAR_END = False
     year = timezone.localdate().year - 1
     pay_patrol(volunteer, patrol, coordinator, on=datetime.date(year, 11, 2))
-    points.close_quarter(year, 4, by=coordinator)
-    assert points.balance(volunteer) == 4
+    tallies.close_quarter(year, 4, by=coordinator)
+    assert ledger.balance(volunteer) == 4
     assert not PointsEntry.objects.filter(kind="lapse").exists()
 
 
@@ -232,10 +233,10 @@ def test_unspent_points_lapse_as_an_explicit_entry_when_the_district_says_so(set
     settings.POINTS_LAPSE_AT_YEAR_END = True
     year = timezone.localdate().year - 1
     pay_patrol(volunteer, patrol, coordinator, on=datetime.date(year, 11, 2))
-    points.close_quarter(year, 4, by=coordinator)
+    tallies.close_quarter(year, 4, by=coordinator)
     lapse = PointsEntry.objects.get(kind="lapse")
     assert (lapse.points, lapse.occurred_on) == (-4, datetime.date(year, 12, 31))
-    assert points.balance(volunteer) == 0
+    assert ledger.balance(volunteer) == 0
     assert QuarterTally.objects.get(volunteer=volunteer).points == 4  # earned is still earned
 
 
@@ -247,76 +248,85 @@ def test_a_lapse_never_takes_points_already_spent_after_new_year(settings, volun
 
     today = timezone.localdate()
     RedemptionWindow.objects.create(year=today.year, opens_on=today, closes_on=today)
-    points.redeem(volunteer, kettle, token=uuid.uuid4())  # 30 spent in the new year, before Q4 is closed
-    points.close_quarter(year, 4, by=coordinator)
-    assert points.balance(volunteer) == 0
+    rewards.redeem(volunteer, kettle, token=uuid.uuid4())  # 30 spent in the new year, before Q4 is closed
+    tallies.close_quarter(year, 4, by=coordinator)
+    assert ledger.balance(volunteer) == 0
     assert PointsEntry.objects.get(kind="lapse").points == -70
 
 
 class TestRedemption:
     def test_a_redemption_takes_points_and_stock(self, volunteer, coordinator, window, kettle):
         credit(volunteer, 50, by=coordinator)
-        redemption = points.redeem(volunteer, kettle, token=uuid.uuid4())
+        redemption = rewards.redeem(volunteer, kettle, token=uuid.uuid4())
         kettle.refresh_from_db()
         assert (redemption.status, redemption.points, kettle.stock) == ("requested", 30, 2)
-        assert points.balance(volunteer) == 20
+        assert ledger.balance(volunteer) == 20
         assert PointsEntry.objects.get(kind="redemption").source == redemption.source
 
     def test_a_double_submitted_form_is_paid_once(self, volunteer, coordinator, window, kettle):
         credit(volunteer, 100, by=coordinator)
         token = uuid.uuid4()
-        points.redeem(volunteer, kettle, token=token)
-        with pytest.raises(points.AlreadyDone):
-            points.redeem(volunteer, kettle, token=token)
+        rewards.redeem(volunteer, kettle, token=token)
+        with pytest.raises(AlreadyDone):
+            rewards.redeem(volunteer, kettle, token=token)
         kettle.refresh_from_db()
-        assert (Redemption.objects.count(), kettle.stock, points.balance(volunteer)) == (1, 2, 70)
+        assert (Redemption.objects.count(), kettle.stock, ledger.balance(volunteer)) == (1, 2, 70)
 
     def test_not_enough_points_is_refused_and_changes_nothing(self, volunteer, coordinator, window, kettle):
         credit(volunteer, 29, by=coordinator)
-        with pytest.raises(points.PointsError, match="29"):
-            points.redeem(volunteer, kettle, token=uuid.uuid4())
+        with pytest.raises(PointsError, match="29"):
+            rewards.redeem(volunteer, kettle, token=uuid.uuid4())
         kettle.refresh_from_db()
-        assert (Redemption.objects.count(), kettle.stock, points.balance(volunteer)) == (0, 3, 29)
+        assert (Redemption.objects.count(), kettle.stock, ledger.balance(volunteer)) == (0, 3, 29)
 
     def test_out_of_stock_is_refused(self, volunteer, coordinator, window, kettle):
         credit(volunteer, 100, by=coordinator)
         kettle.stock = 0
         kettle.save()
-        with pytest.raises(points.PointsError):
-            points.redeem(volunteer, kettle, token=uuid.uuid4())
-        assert points.balance(volunteer) == 100
+        with pytest.raises(PointsError):
+            rewards.redeem(volunteer, kettle, token=uuid.uuid4())
+        assert ledger.balance(volunteer) == 100
 
     def test_outside_the_window_nothing_is_redeemed(self, volunteer, coordinator, kettle):
         credit(volunteer, 100, by=coordinator)
-        with pytest.raises(points.PointsError):
-            points.redeem(volunteer, kettle, token=uuid.uuid4())
-        assert points.balance(volunteer) == 100
+        with pytest.raises(PointsError):
+            rewards.redeem(volunteer, kettle, token=uuid.uuid4())
+        assert ledger.balance(volunteer) == 100
 
     def test_cancelling_refunds_the_points_and_returns_the_stock(self, volunteer, coordinator, window, kettle):
         credit(volunteer, 30, by=coordinator)
-        redemption = points.redeem(volunteer, kettle, token=uuid.uuid4())
-        points.cancel_redemption(redemption, by=coordinator, reason="本人放弃")
+        redemption = rewards.redeem(volunteer, kettle, token=uuid.uuid4())
+        rewards.cancel_redemption(redemption, by=coordinator, reason="本人放弃")
         kettle.refresh_from_db()
-        assert (redemption.status, kettle.stock, points.balance(volunteer)) == ("cancelled", 3, 30)
-        with pytest.raises(points.PointsError):
-            points.cancel_redemption(redemption, by=coordinator, reason="再取消一次")
-        assert points.balance(volunteer) == 30
+        assert (redemption.status, kettle.stock, ledger.balance(volunteer)) == ("cancelled", 3, 30)
+        with pytest.raises(PointsError):
+            rewards.cancel_redemption(redemption, by=coordinator, reason="再取消一次")
+        assert ledger.balance(volunteer) == 30
 
     def test_a_handed_over_reward_cannot_be_cancelled(self, volunteer, coordinator, window, kettle):
         credit(volunteer, 30, by=coordinator)
-        redemption = points.redeem(volunteer, kettle, token=uuid.uuid4())
-        assert points.hand_over(redemption, by=coordinator)
-        assert not points.hand_over(redemption, by=coordinator)
-        with pytest.raises(points.PointsError):
-            points.cancel_redemption(redemption, by=coordinator, reason="晚了")
-        assert points.balance(volunteer) == 0
+        redemption = rewards.redeem(volunteer, kettle, token=uuid.uuid4())
+        assert rewards.hand_over(redemption, by=coordinator)
+        assert not rewards.hand_over(redemption, by=coordinator)
+        with pytest.raises(PointsError):
+            rewards.cancel_redemption(redemption, by=coordinator, reason="晚了")
+        assert ledger.balance(volunteer) == 0
 
     def test_a_redemption_entry_is_not_reversed_behind_the_stocks_back(self, volunteer, coordinator, window, kettle):
         credit(volunteer, 30, by=coordinator)
-        points.redeem(volunteer, kettle, token=uuid.uuid4())
-        with pytest.raises(points.PointsError):
-            points.reverse(PointsEntry.objects.get(kind="redemption"), by=coordinator, reason="退回")
-        assert points.balance(volunteer) == 0
+        rewards.redeem(volunteer, kettle, token=uuid.uuid4())
+        with pytest.raises(PointsError):
+            ledger.reverse(PointsEntry.objects.get(kind="redemption"), by=coordinator, reason="退回")
+        assert ledger.balance(volunteer) == 0
+
+
+def test_a_rewards_stock_changes_by_what_was_added_or_taken_and_never_below_zero(kettle):
+    assert not rewards.change_stock(kettle, -4)  # three are left
+    kettle.refresh_from_db()
+    assert kettle.stock == 3
+    assert rewards.change_stock(kettle, -3) and rewards.change_stock(kettle, 2)
+    kettle.refresh_from_db()
+    assert kettle.stock == 2
 
 
 def _raw_update(sql, params):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from beefeed.models import User
 from conftest import PASSWORD, make_volunteer
-from volunteers import membership, points
+from volunteers import ledger, membership, quarters, tallies
 from volunteers.models import Claim, Notice, PointsEntry, Redemption, ServiceItem, Volunteer
 from volunteers.tests.conftest import credit
 
@@ -173,7 +173,7 @@ class TestSignIn:
 
 class TestMyPage:
     def test_it_shows_balance_hours_ledger_and_notices(self, client, volunteer, coordinator, patrol):
-        points.award(
+        ledger.award(
             volunteer,
             item=patrol,
             source="activity:1",
@@ -230,11 +230,11 @@ class TestRedeemPage:
         token = re.search(r'name="token" value="([0-9a-f-]+)"', page).group(1)
         response = client.post(reverse("volunteers:redeem"), {"item": kettle.pk, "token": token}, follow=True)
         assert "电热水壶" in response.content.decode()
-        assert points.balance(volunteer) == 10
+        assert ledger.balance(volunteer) == 10
         # The same form sent again (a double tap, a reload) is refused and not paid twice.
         again = client.post(reverse("volunteers:redeem"), {"item": kettle.pk, "token": token}, follow=True)
         assert "已经提交过" in again.content.decode()
-        assert Redemption.objects.count() == 1 and points.balance(volunteer) == 10
+        assert Redemption.objects.count() == 1 and ledger.balance(volunteer) == 10
 
     def test_outside_the_window_the_page_says_when_it_opens(self, client, volunteer, kettle):
         today = timezone.localdate()
@@ -260,11 +260,11 @@ class TestRedeemPage:
 
 class TestPublicPages:
     def closed_quarter_with(self, volunteer, coordinator, patrol):
-        first_of_this = points.quarter_bounds(*points.quarter_of(timezone.localdate()))[0]
-        year, number = points.quarter_of(first_of_this - datetime.timedelta(days=1))
-        on = points.quarter_bounds(year, number)[0] + datetime.timedelta(days=5)
-        points.award(volunteer, item=patrol, source="activity:1", rule="activity", points=8, by=coordinator, on=on)
-        return points.close_quarter(year, number, by=coordinator)
+        first_of_this = quarters.quarter_bounds(*quarters.quarter_of(timezone.localdate()))[0]
+        year, number = quarters.quarter_of(first_of_this - datetime.timedelta(days=1))
+        on = quarters.quarter_bounds(year, number)[0] + datetime.timedelta(days=5)
+        ledger.award(volunteer, item=patrol, source="activity:1", rule="activity", points=8, by=coordinator, on=on)
+        return tallies.close_quarter(year, number, by=coordinator)
 
     def test_points_are_published_with_shortened_names_only(self, client, volunteer, coordinator, patrol):
         quarter = self.closed_quarter_with(volunteer, coordinator, patrol)

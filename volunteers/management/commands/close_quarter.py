@@ -3,7 +3,8 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from volunteers import points
+from volunteers import quarters, tallies
+from volunteers.exceptions import PointsError
 
 
 class Command(BaseCommand):
@@ -19,8 +20,8 @@ class Command(BaseCommand):
         except get_user_model().DoesNotExist:
             raise CommandError(f"no user named {by!r}") from None
         try:
-            year, number = points.parse_quarter(quarter)
-            closed = points.close_quarter(year, number, by=user)
-        except points.PointsError as error:
+            year, number = quarters.parse_quarter(quarter)
+            closed = tallies.close_quarter(year, number, by=user)
+        except PointsError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(self.style.SUCCESS(f"{closed.key} closed: {closed.tallies.count()} volunteers tallied."))
