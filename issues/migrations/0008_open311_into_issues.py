@@ -99,7 +99,9 @@ class Migration(migrations.Migration):
                     fields=[
                         (
                             "id",
-                            models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
                         ),
                         ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
                         (
@@ -143,7 +145,9 @@ class Migration(migrations.Migration):
                     fields=[
                         (
                             "id",
-                            models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
                         ),
                         ("token", models.CharField(max_length=40, unique=True, verbose_name="token")),
                         ("account_id", models.CharField(blank=True, max_length=100, verbose_name="account id")),
