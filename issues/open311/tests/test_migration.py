@@ -31,8 +31,10 @@ MODELS = ["apiclient", "clientreport"]
 CODENAMES = ["view_apiclient", "add_apiclient", "change_apiclient", "view_clientreport"]
 
 
-def the_move(loader):
-    return next(key for key in loader.graph.nodes if key[0] == "issues" and key[1].endswith("_open311_into_issues"))
+def before_the_move(loader):
+    """The issues migration the move depends on: the newest node of the old layout."""
+    move = next(key for key in loader.graph.nodes if key[0] == "issues" and key[1].endswith("_open311_into_issues"))
+    return [key for key in loader.get_migration(*move).dependencies if key[0] == "issues"]
 
 
 def migrate_to_newest():
@@ -55,9 +57,7 @@ def foreign_keys(table):
 def old_apps(transactional_db):
     """The models of the release before the move, on a database laid out as it left it."""
     executor = MigrationExecutor(connection)
-    before = [
-        key for key in executor.loader.get_migration(*the_move(executor.loader)).dependencies if key[0] == "issues"
-    ]
+    before = before_the_move(executor.loader)
     executor.migrate(before)
     state = MigrationExecutor(connection).loader.project_state(before)
     old = old_layout_migration.Migration("0001_initial", "open311")
@@ -166,8 +166,7 @@ def test_it_goes_back_to_the_old_layout_with_the_rows(old_apps, community_a):
     migrate_to_newest()
 
     executor = MigrationExecutor(connection)
-    move = the_move(executor.loader)
-    executor.migrate([key for key in executor.loader.get_migration(*move).dependencies if key[0] == "issues"])
+    executor.migrate(before_the_move(executor.loader))
 
     assert OLD_TABLES <= tables() and not NEW_TABLES & tables()
     assert ("open311", "0001_initial") in MigrationRecorder(connection).applied_migrations()
