@@ -29,13 +29,8 @@ class ProcessedImageField(forms.ImageField):
 
 
 def community_scoped(request, queryset, field):
-    """Coordinators see everything; a handler sees only what belongs to their own community."""
-    user = request.user
-    if user.is_superuser or user.is_coordinator:
-        return queryset
-    if user.is_handler and user.organization_id:
-        return queryset.filter(**{field: user.organization_id})
-    return queryset.none()
+    """Coordinators see everything; a handler sees only what belongs to their own community (User.scope)."""
+    return request.user.scope(queryset, field)
 
 
 class ReadOnlyAdminMixin:

@@ -6,7 +6,7 @@ from django.core.checks import Tags, Warning, register
 
 @register(Tags.caches, deploy=True)
 def shared_cache(app_configs, **kwargs):
-    if getattr(settings, "REDIS_URL", ""):
+    if settings.REDIS_URL:
         return []
     return [
         Warning(

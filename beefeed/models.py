@@ -105,6 +105,15 @@ class User(AbstractUser):
     def is_handler(self):
         return self._in_group("Handlers")
 
+    def scope(self, queryset, field):
+        """The one scoping rule: coordinators see everything, a handler what belongs to their own
+        organization (`field` names it on the queryset's model), anyone else nothing."""
+        if self.is_coordinator:
+            return queryset
+        if self.is_handler and self.organization_id:
+            return queryset.filter(**{field: self.organization_id})
+        return queryset.none()
+
     def _in_group(self, name):
         if not hasattr(self, "_group_names"):
             self._group_names = set(self.groups.values_list("name", flat=True)) if self.pk else set()

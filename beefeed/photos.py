@@ -41,10 +41,7 @@ class ProcessedPhoto:
 
 
 def _limits():
-    return (
-        getattr(settings, "PHOTO_MAX_BYTES", 15 * 1024 * 1024),
-        getattr(settings, "PHOTO_MAX_PIXELS", 40_000_000),
-    )
+    return settings.PHOTO_MAX_BYTES, settings.PHOTO_MAX_PIXELS
 
 
 def process(upload, *, keep_transparency=False):

@@ -63,7 +63,7 @@ def client_ip(request):
     of ours: each proxy appends the address it saw, so anything to the left of that may have
     been written by the client itself."""
     remote = request.META.get("REMOTE_ADDR", "")
-    if not (getattr(settings, "BEHIND_PROXY", False) and _is_trusted_proxy(remote)):
+    if not (settings.BEHIND_PROXY and _is_trusted_proxy(remote)):
         return remote
     hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
     for hop in reversed(hops):

@@ -132,6 +132,14 @@ AUTH_USER_MODEL = "beefeed.User"
 AUTHENTICATION_BACKENDS = ["beefeed.auth.PhoneOrUsernameBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
 
 # --- Cache: local memory by default; Redis (shared by all workers) with REDIS_URL ---------
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -141,8 +149,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Rate limits (beefeed.ratelimit; counted in the cache) ----------------------
-# Failed sign-ins per account and per address within the window; join-form posts per address per hour.
-# Failed sign-ins per account from one address; per account from everywhere; per address.
+# Failed sign-ins (beefeed.views.limit_sign_ins) per account from one address, per account from
+# everywhere, and per address, within the window; join-form posts per address per hour.
 LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=5)
 LOGIN_FAILURES_PER_ACCOUNT_TOTAL = env.int("LOGIN_FAILURES_PER_ACCOUNT_TOTAL", default=50)
 LOGIN_FAILURES_PER_IP = env.int("LOGIN_FAILURES_PER_IP", default=20)
@@ -209,14 +217,6 @@ OPEN311_MEDIA_TIMEOUT = env.int("OPEN311_MEDIA_TIMEOUT", default=20)
 POINTS_LAPSE_AT_YEAR_END = env.bool("POINTS_LAPSE_AT_YEAR_END", default=False)
 # Points for the reporter's re-check and rating of a resolved report (回访).
 POINTS_FOR_RECHECK = env.int("POINTS_FOR_RECHECK", default=2)
-LOGOUT_REDIRECT_URL = "home"
-
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
 
 # --- Language and time ----------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -258,11 +258,19 @@ PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# --- E-mail -----------------------------------------------------------------
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+# --- Notifications: e-mail and the WeChat Work robot (issues.notifications) -------------
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _email.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="BeeFeed <beefeed@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# WeChat Work (企业微信) group robot: new and overdue reports are posted here.
+WECOM_WEBHOOK_URL = env.str("WECOM_WEBHOOK_URL", default="")
 
 # --- Background tasks ---------------------------------------------------------
 # "immediate" runs a task inside the process that enqueued it (after the
@@ -295,7 +303,6 @@ if BEHIND_PROXY:
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SILENCED_SYSTEM_CHECKS = []
 
 # --- Logging ------------------------------------------------------------------
 LOGGING = {
@@ -306,9 +313,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
-
-# WeChat Work (企业微信) group robot: new and overdue reports are posted here.
-WECOM_WEBHOOK_URL = env.str("WECOM_WEBHOOK_URL", default="")
 
 # --- BeeFeed ------------------------------------------------------------------
 # The district this installation serves, shown in page titles.

@@ -13,14 +13,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from beefeed import photos, spreadsheets
+from beefeed import spreadsheets
 from beefeed.admin_tools import ReadOnlyAdminMixin
 from beefeed.models import Organization
 from beefeed.parsing import parse_id, readable
 from issues import deadlines, exports, workflow
-from issues.forms import DispatchForm, NoteForm, ReasonForm, RejectForm, ResolveForm
+from issues.forms import DispatchForm
 from issues.models import (
-    ACTIVE_STATES,
+    Action,
     Campaign,
     Category,
     ExtensionRequest,
@@ -34,7 +34,6 @@ from issues.models import (
 )
 from issues.open311 import admin as open311_admin  # noqa: F401  (registers the API clients' admin)
 from issues.queries import possible_duplicates
-from issues.workflow import ACTION_LABELS
 from volunteers import points
 from volunteers.admin import ask_then
 
@@ -58,14 +57,14 @@ class OverdueFilter(admin.SimpleListFilter):
     parameter_name = "due"
 
     def lookups(self, request, model_admin):
-        return [("overdue", gettext_lazy("Overdue")), ("today", gettext_lazy("Due within 24 hours"))]
+        return [("overdue", gettext_lazy("Overdue")), ("today", gettext_lazy("Due today"))]
 
     def queryset(self, request, queryset):
         now = timezone.now()
         if self.value() == "overdue":
             return queryset.overdue(now)
         if self.value() == "today":
-            return queryset.filter(state__in=ACTIVE_STATES, deadline__gte=now, deadline__lt=now + timedelta(hours=24))
+            return queryset.due_today(now)
         return queryset
 
 
@@ -107,7 +106,7 @@ class EventInline(admin.TabularInline):
 
     @admin.display(description=gettext_lazy("action"))
     def action_label(self, event):
-        return ACTION_LABELS.get(event.action, event.action)
+        return event.get_action_display()
 
 
 @admin.register(Report)
@@ -325,7 +324,9 @@ class ReportAdmin(admin.ModelAdmin):
         report = self.get_queryset(request).filter(pk=pk).first() if pk else None
         if report is not None:
             extra_context["moves"] = [
-                (action, ACTION_LABELS[action]) for action in workflow.allowed_actions(report, request.user)
+                (action, workflow.MOVES[action].label)
+                for action in workflow.allowed_actions(report, request.user)
+                if workflow.MOVES[action].form  # a move without a form is made by code only (supervision)
             ]
             far_future = report.deadline + timedelta(days=365) if report.deadline else None
             extra_context["may_extend"] = far_future is not None and not workflow.extension_refusal(
@@ -333,18 +334,9 @@ class ReportAdmin(admin.ModelAdmin):
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
-    FORMS = {
-        "dispatch": DispatchForm,
-        "reject": RejectForm,
-        "start": NoteForm,
-        "resolve": ResolveForm,
-        "return": ReasonForm,
-        "publish": NoteForm,
-        "reopen": ReasonForm,
-    }
-
     def act_view(self, request, pk, action):
-        if action not in self.FORMS:
+        move = workflow.MOVES.get(action)
+        if move is None or move.form is None:
             raise Http404
         report = self.get_queryset(request).filter(pk=pk).first()
         if report is None:
@@ -354,38 +346,32 @@ class ReportAdmin(admin.ModelAdmin):
             # On POST the workflow itself says precisely why (e.g. someone else moved it first).
             messages.error(request, _("This step is not possible for report %(ref)s now.") % {"ref": report.reference})
             return HttpResponseRedirect(change_url)
-        form_class = self.FORMS[action]
         initial = {}
-        if action == "dispatch":
+        if action == Action.DISPATCH:
             initial = {
                 "organization": report.assignee or workflow.default_organization(report),
                 "deadline": timezone.localtime(workflow.deadline_for(report.category, timezone.now())),
             }
         if request.method == "POST":
-            form = form_class(request.POST, request.FILES)
-            if request.POST.get("seen_state") in State.values:
-                # The state the coordinator saw when the form was shown: if it
-                # has moved since, the workflow says "already moved on".
-                report.state = request.POST["seen_state"]
+            form = move.form(request.POST, request.FILES)
+            # The state the coordinator saw when the form was shown: if it has moved since,
+            # the workflow says "already moved on".
+            seen_state = request.POST.get("seen_state")
+            if seen_state not in State.values:
+                seen_state = report.state
             if form.is_valid():
                 try:
-                    self._apply(request, report, action, form.cleaned_data)
-                except (workflow.TransitionError, photos.PhotoError) as error:
-                    if isinstance(error, photos.PhotoError):
-                        form.add_error("photo", str(error))
-                    else:
-                        messages.error(request, str(error))
-                        return HttpResponseRedirect(change_url)
-                else:
-                    messages.success(
-                        request,
-                        _("Report %(ref)s: %(action)s done.")
-                        % {"ref": report.reference, "action": ACTION_LABELS[action]},
-                    )
+                    workflow.transition(report, action, by=request.user, seen_state=seen_state, **form.cleaned_data)
+                except workflow.TransitionError as error:
+                    messages.error(request, str(error))
                     return HttpResponseRedirect(change_url)
+                messages.success(
+                    request, _("Report %(ref)s: %(action)s done.") % {"ref": report.reference, "action": move.label}
+                )
+                return HttpResponseRedirect(change_url)
         else:
-            form = form_class(initial=initial)
-        if action == "dispatch":
+            form = move.form(initial=initial)
+        if action == Action.DISPATCH:
             form.fields["organization"].queryset = Organization.objects.all()
         context = {
             **self.admin_site.each_context(request),
@@ -393,33 +379,11 @@ class ReportAdmin(admin.ModelAdmin):
             "report": report,
             "form": form,
             "action": action,
-            "action_label": ACTION_LABELS[action],
-            "title": f"{report.reference} · {ACTION_LABELS[action]}",
+            "action_label": move.label,
+            "title": f"{report.reference} · {move.label}",
             "change_url": change_url,
         }
         return TemplateResponse(request, "admin/issues/report/act.html", context, status=400 if form.errors else 200)
-
-    def _apply(self, request, report, action, data):
-        by = request.user
-        if action == "dispatch":
-            workflow.dispatch(
-                report, by=by, organization=data["organization"], deadline=data["deadline"], note=data["note"]
-            )
-        elif action == "reject":
-            workflow.reject(
-                report, by=by, reason=data["reason"], duplicate_of=data["duplicate_report"], note=data["note"]
-            )
-        elif action == "start":
-            workflow.start(report, by=by, note=data["note"])
-        elif action == "resolve":
-            processed = photos.process(data["photo"])
-            workflow.resolve(report, by=by, note=data["note"], photos=[processed])
-        elif action == "return":
-            workflow.return_report(report, by=by, reason=data["reason"])
-        elif action == "publish":
-            workflow.publish(report, by=by, note=data["note"])
-        elif action == "reopen":
-            workflow.reopen(report, by=by, reason=data["reason"])
 
     # --- bulk actions ----------------------------------------------------------
 
@@ -431,9 +395,11 @@ class ReportAdmin(admin.ModelAdmin):
                 done, refused = 0, []
                 for report in queryset:
                     try:
-                        workflow.dispatch(
+                        workflow.transition(
                             report,
+                            Action.DISPATCH,
                             by=request.user,
+                            seen_state=report.state,
                             organization=form.cleaned_data["organization"],
                             deadline=form.cleaned_data["deadline"],
                             note=form.cleaned_data["note"],
@@ -470,7 +436,7 @@ class ReportAdmin(admin.ModelAdmin):
         done = 0
         for report in queryset:
             try:
-                workflow.publish(report, by=request.user)
+                workflow.transition(report, Action.PUBLISH, by=request.user, seen_state=report.state)
                 done += 1
             except workflow.TransitionError as error:
                 messages.warning(request, str(error))
@@ -556,11 +522,7 @@ class ExtensionRequestAdmin(admin.ModelAdmin):
         return request_.report.assignee
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        user = request.user
-        if user.is_superuser or user.is_coordinator:
-            return queryset
-        return queryset.filter(report__assignee_id=user.organization_id) if user.organization_id else queryset.none()
+        return super().get_queryset(request).filter(report__in=Report.objects.visible_to(request.user))
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -583,9 +545,9 @@ class ExtensionRequestAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "report":
-            kwargs["queryset"] = Report.objects.filter(
-                assignee_id=request.user.organization_id, state__in=[State.DISPATCHED, State.IN_PROGRESS]
-            ).select_related("category")
+            kwargs["queryset"] = (
+                Report.objects.in_hand().filter(assignee_id=request.user.organization_id).select_related("category")
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_add_permission(self, request):
@@ -638,7 +600,7 @@ class ExtensionRequestAdmin(admin.ModelAdmin):
         self._decide(request, queryset, False)
 
     def has_decide_permission(self, request):
-        return request.user.is_superuser or request.user.is_coordinator
+        return request.user.is_coordinator
 
 
 @admin.register(Rating)
@@ -656,11 +618,7 @@ class RatingAdmin(admin.ModelAdmin):
     actions = ["mark_reviewed"]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        user = request.user
-        if user.is_superuser or user.is_coordinator:
-            return queryset
-        return queryset.filter(report__assignee_id=user.organization_id) if user.organization_id else queryset.none()
+        return super().get_queryset(request).filter(report__in=Report.objects.visible_to(request.user))
 
     def has_add_permission(self, request):
         return False

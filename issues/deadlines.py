@@ -51,7 +51,16 @@ def add_working_days(day, count):
 
 
 def _workday_end():
-    return datetime.time.fromisoformat(getattr(settings, "WORKDAY_ENDS", "18:00"))
+    return datetime.time.fromisoformat(settings.WORKDAY_ENDS)
+
+
+def end_of_office_day(now):
+    """The close of today's office day (WORKDAY_ENDS, the district's time): what "due today" runs to.
+
+    After the close it lies in the past, and nothing more is due today.
+    """
+    zone = timezone.get_default_timezone()
+    return datetime.datetime.combine(timezone.localdate(now, zone), _workday_end(), tzinfo=zone)
 
 
 def deadline_for(category, start):

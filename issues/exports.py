@@ -64,7 +64,7 @@ def report_table(reports):
 
     def rows():
         for r in reports.iterator(chunk_size=2000):
-            on_time = "" if not (r.resolved_at and r.deadline) else (yes if r.resolved_at <= r.deadline else no)
+            on_time = {None: "", True: yes, False: no}[Report.resolved_by_deadline(r.resolved_at, r.deadline)]
             yield [
                 Report.reference_for(r.pk),
                 r.created_at,

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from beefeed import photos
 from beefeed.geo import parse_position
 from beefeed.models import Organization
 from beefeed.parsing import DateTimeField, IdChoiceField
@@ -93,13 +94,13 @@ class RejectForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        data["duplicate_report"] = None
+        text, data["duplicate_of"] = data.get("duplicate_of"), None
         if data.get("reason") == RejectReason.DUPLICATE:
-            pk = Report.pk_from_reference(data.get("duplicate_of"))
+            pk = Report.pk_from_reference(text)
             original = Report.objects.filter(pk=pk).first() if pk else None
             if original is None:
                 self.add_error("duplicate_of", _("Enter the reference number of an existing report."))
-            data["duplicate_report"] = original
+            data["duplicate_of"] = original
         return data
 
 
@@ -112,6 +113,17 @@ class ResolveForm(forms.Form):
     photo = forms.FileField(
         label=_("Photo after the work"), widget=forms.ClearableFileInput(attrs={"accept": "image/*"})
     )
+
+    def clean(self):
+        """The resolve move takes processed photos (beefeed.photos): the upload is processed here."""
+        data = super().clean()
+        upload = data.pop("photo", None)
+        if upload is not None:
+            try:
+                data["photos"] = [photos.process(upload)]
+            except photos.PhotoError as error:
+                self.add_error("photo", str(error))
+        return data
 
 
 class NoteForm(forms.Form):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beefeed.models import Organization
 from beefeed.parsing import parse_id, readable
+from issues.deadlines import end_of_office_day
 from issues.open311.models import ApiClient, ClientReport  # noqa: F401  (registered as this app's models)
 from stations.models import Station
 from volunteers.models import Volunteer
@@ -30,12 +31,34 @@ class State(models.TextChoices):
     RETURNED = "returned", _("Returned")
 
 
-# States in which a handler owns the work and the deadline runs.
-ACTIVE_STATES = [State.DISPATCHED, State.IN_PROGRESS]
+class Action(models.TextChoices):
+    """What a timeline event records: a move of the report (issues.workflow.MOVES) or another event."""
+
+    SUBMIT = "submit", _("Submit")
+    DISPATCH = "dispatch", _("Dispatch")
+    REJECT = "reject", _("Reject")
+    START = "start", _("Start work")
+    RESOLVE = "resolve", _("Resolve")
+    RETURN = "return", _("Return")
+    PUBLISH = "publish", _("Verify and publish")
+    REOPEN = "reopen", _("Reopen")
+    EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
+    EXTENSION_GRANTED = "extension_granted", _("Extension granted")
+    EXTENSION_REFUSED = "extension_refused", _("Extension refused")
+    RATED = "rated", _("Rated by the reporter")
+    PHOTOS_DELETED = "photos_deleted", _("Photos deleted")
+
+
+# States in which a handler holds the work and the deadline runs.
+IN_HAND = [State.DISPATCHED, State.IN_PROGRESS]
 # States that still need someone to act.
 OPEN_STATES = [State.SUBMITTED, State.DISPATCHED, State.IN_PROGRESS, State.RESOLVED, State.RETURNED]
 # States in which a report has been assigned to an organization.
 ASSIGNED_STATES = [State.DISPATCHED, State.IN_PROGRESS, State.RESOLVED, State.PUBLISHED]
+
+
+# Resolved by the deadline, as a query condition (Report.on_time is the same rule for one report).
+ON_TIME = Q(resolved_at__lte=F("deadline"))
 
 
 class RejectReason(models.TextChoices):
@@ -109,8 +132,25 @@ class ReportQuerySet(models.QuerySet):
         """What the public board shows: published reports only."""
         return self.filter(state=State.PUBLISHED)
 
+    def in_hand(self):
+        """Reports a handler holds, whose deadline runs."""
+        return self.filter(state__in=IN_HAND)
+
     def overdue(self, now=None):
-        return self.filter(state__in=ACTIVE_STATES, deadline__lt=now or timezone.now())
+        return self.in_hand().filter(deadline__lt=now or timezone.now())
+
+    def due_by(self, moment, now=None):
+        """In hand, not overdue yet, and due by `moment`."""
+        return self.in_hand().filter(deadline__gte=now or timezone.now(), deadline__lte=moment)
+
+    def due_today(self, now=None):
+        """Due by the end of today's office day (WORKDAY_ENDS, the district's time): the one "due today"."""
+        now = now or timezone.now()
+        return self.due_by(end_of_office_day(now), now=now)
+
+    def not_rated(self):
+        """No rating of the latest resolution: never rated, or rated before being reopened and resolved again."""
+        return self.filter(Q(rating__isnull=True) | Q(rating__created_at__lt=F("resolved_at")))
 
     def open(self):
         return self.filter(state__in=OPEN_STATES)
@@ -119,11 +159,7 @@ class ReportQuerySet(models.QuerySet):
         """Coordinators see everything, handlers what was dispatched to them."""
         if not user.is_authenticated or not user.is_staff:
             return self.none()
-        if user.is_superuser or user.is_coordinator:
-            return self
-        if user.is_handler and user.organization_id:
-            return self.filter(assignee_id=user.organization_id)
-        return self.none()
+        return user.scope(self, "assignee_id")
 
     def near(self, latitude, longitude, meters):
         """Reports within `meters` of a point: a bounding box the index can use."""
@@ -243,7 +279,7 @@ class Report(models.Model):
 
     @property
     def current_rating(self):
-        """The rating of the latest resolution (None if reopened and resolved again since)."""
+        """The rating of the latest resolution (None if reopened and resolved again since): "already rated"."""
         rating = self.rating_or_none
         if rating and self.resolved_at and rating.created_at < self.resolved_at:
             return None
@@ -267,7 +303,7 @@ class Report(models.Model):
 
     @property
     def is_overdue(self):
-        return self.state in ACTIVE_STATES and self.deadline is not None and self.deadline < timezone.now()
+        return self.state in IN_HAND and self.deadline is not None and self.deadline < timezone.now()
 
     @property
     def time_taken(self):
@@ -278,12 +314,17 @@ class Report(models.Model):
     @property
     def on_time(self):
         """Resolved by the deadline (None while not resolved)."""
-        if not self.resolved_at or not self.deadline:
+        return self.resolved_by_deadline(self.resolved_at, self.deadline)
+
+    @staticmethod
+    def resolved_by_deadline(resolved_at, deadline):
+        """The "on time" rule, for a report or a row of values; ON_TIME is the same rule in a query."""
+        if not resolved_at or not deadline:
             return None
-        return self.resolved_at <= self.deadline
+        return resolved_at <= deadline
 
     def time_left(self, now=None):
-        if self.deadline is None or self.state not in ACTIVE_STATES:
+        if self.deadline is None or self.state not in IN_HAND:
             return None
         return self.deadline - (now or timezone.now())
 
@@ -342,7 +383,7 @@ class ReportEvent(models.Model):
     """One step of a report's timeline: append-only, written by the workflow."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=20)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -375,7 +416,9 @@ class ReportEvent(models.Model):
     @property
     def public_note(self):
         """The note as the reporter and the public may read it (internal notes stay inside)."""
-        return self.note if self.action in ("resolve", "reject", "publish") else ""
+        from issues.workflow import has_public_note  # the moves' declarations; they import this module
+
+        return self.note if has_public_note(self.action) else ""
 
 
 DUPLICATE_RADIUS_M = 50

@@ -44,20 +44,11 @@ def notify_event(event_id):
     event = ReportEvent.objects.select_related("report__category", "report__community", "report__assignee").get(
         pk=event_id
     )
-    handler = {
-        "submit": _on_submit,
-        "dispatch": _on_dispatch,
-        "reopen": _on_dispatch,
-        "resolve": _on_resolve,
-        "return": _on_return,
-        "publish": _on_publish,
-        "reject": _on_reject,
-        "extension_requested": _on_extension_requested,
-    }.get(event.action)
-    if handler is None:
-        return
+    from issues.workflow import notices_for  # each move declares its notices; the workflow imports this module
+
     with translation.override(settings.LANGUAGE_CODE):
-        handler(event)
+        for notice in notices_for(event.action):
+            notice(event)
 
 
 def coordinator_emails():
@@ -101,7 +92,7 @@ def _email(recipients, subject, body):
         logger.exception("e-mail about %s could not be sent", subject)
 
 
-def _on_submit(event):
+def on_submit(event):
     report = event.report
     subject = _("New report %(ref)s: %(category)s") % {"ref": report.reference, "category": report.category.name}
     body = _("A volunteer reported a problem.\n\n%(summary)s\n\nTriage it: %(link)s") % {
@@ -112,7 +103,7 @@ def _on_submit(event):
     post_to_wecom(_("New report %(summary)s") % {"summary": _summary(report)})
 
 
-def _on_dispatch(event):
+def on_dispatch(event):
     report = event.report
     subject = _("Report %(ref)s dispatched to you, due %(deadline)s") % {
         "ref": report.reference,
@@ -127,7 +118,7 @@ def _on_dispatch(event):
     _email(organization_emails(report.assignee), subject, body)
 
 
-def _on_resolve(event):
+def on_resolve(event):
     report = event.report
     subject = _("Report %(ref)s resolved by %(org)s: please verify") % {
         "ref": report.reference,
@@ -150,7 +141,7 @@ def _on_resolve(event):
         )
 
 
-def _on_extension_requested(event):
+def on_extension_requested(event):
     report = event.report
     subject = _("Report %(ref)s: %(org)s asks for more time") % {"ref": report.reference, "org": report.assignee}
     body = _("%(summary)s\n\nReason: %(note)s\n\nGrant or refuse: %(link)s") % {
@@ -161,7 +152,7 @@ def _on_extension_requested(event):
     _email(coordinator_emails(), subject, body)
 
 
-def _on_return(event):
+def on_return(event):
     report = event.report
     subject = _("Report %(ref)s returned by %(org)s") % {"ref": report.reference, "org": event.organization}
     body = _("%(summary)s\n\nReason: %(note)s\n\nDispatch it again: %(link)s") % {
@@ -172,7 +163,7 @@ def _on_return(event):
     _email(coordinator_emails(), subject, body)
 
 
-def _on_publish(event):
+def on_publish(event):
     _tell_reporter(
         event.report,
         _("Your report %(ref)s was solved and published. Thank you!") % {"ref": event.report.reference},
@@ -180,7 +171,7 @@ def _on_publish(event):
     )
 
 
-def _on_reject(event):
+def on_reject(event):
     _tell_reporter(
         event.report,
         _("Your report %(ref)s was not accepted: %(reason)s") % {"ref": event.report.reference, "reason": event.note},

@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from beefeed import generations
 from beefeed.geo import distance_m
 from beefeed.parsing import parse_id, parse_month
-from issues.models import ACTIVE_STATES, DUPLICATE_RADIUS_M, DUPLICATE_WINDOW, OPEN_STATES, Report, State
+from issues.models import DUPLICATE_RADIUS_M, DUPLICATE_WINDOW, IN_HAND, ON_TIME, OPEN_STATES, Report, State
 
 
 def possible_duplicates(*, among, category_id, latitude, longitude, exclude_pk=None, now=None):
@@ -73,9 +73,9 @@ def live_figures(now=None):
     return Report.objects.aggregate(
         received=Count("id"),
         solved=Count("id", filter=solved),
-        solved_on_time=Count("id", filter=solved & Q(resolved_at__lte=F("deadline"))),
-        in_hand=Count("id", filter=Q(state__in=ACTIVE_STATES)),
-        overdue=Count("id", filter=Q(state__in=ACTIVE_STATES, deadline__lt=now)),
+        solved_on_time=Count("id", filter=solved & ON_TIME),
+        in_hand=Count("id", filter=Q(state__in=IN_HAND)),
+        overdue=Count("id", filter=Q(state__in=IN_HAND, deadline__lt=now)),
     )
 
 

@@ -22,10 +22,9 @@ from django.utils import timezone
 
 from beefeed import generations
 from issues import deadlines
-from issues.models import Category, ExtensionRequest, Rating, Report, State
+from issues.models import IN_HAND, ON_TIME, Category, ExtensionRequest, Rating, Report, State
 
 SOLVED = [State.RESOLVED, State.PUBLISHED]
-IN_HAND = [State.DISPATCHED, State.IN_PROGRESS]
 DIMENSIONS = {
     "organization": ("assignee_id", "assignee__name"),
     "category": ("category_id", "category__name"),
@@ -89,7 +88,7 @@ def _aggregates(now):
         ),
         "responded": Count("id", filter=Q(dispatched_at__lte=F("created_at") + triage)),
         "solved": Count("id", filter=solved),
-        "on_time": Count("id", filter=solved & Q(resolved_at__lte=F("deadline"))),
+        "on_time": Count("id", filter=solved & ON_TIME),
         "rated": Count("rating"),
         "satisfied": Count("rating", filter=Q(rating__score__in=[Rating.Score.SATISFIED, Rating.Score.FAIRLY])),
         "overdue": Count("id", filter=Q(state__in=IN_HAND, deadline__lt=now)),
@@ -198,10 +197,9 @@ def campaigns():
 def coordinator_dashboard(now=None):
     """What a coordinator must look at now (the admin's front page)."""
     now = now or timezone.now()
-    end_of_today = timezone.localtime(now).replace(hour=23, minute=59, second=59)
     late_triage = now - datetime.timedelta(hours=settings.TRIAGE_HOURS)
     overdue = (
-        Report.objects.filter(state__in=IN_HAND, deadline__lt=now)
+        Report.objects.overdue(now)
         .values("assignee_id", "assignee__name")
         .annotate(n=Count("id"))
         .order_by("-n", "assignee__name")
@@ -209,7 +207,7 @@ def coordinator_dashboard(now=None):
     return {
         "overdue_by_organization": list(overdue),
         "overdue_total": sum(row["n"] for row in overdue),
-        "due_today": Report.objects.filter(state__in=IN_HAND, deadline__gte=now, deadline__lte=end_of_today).count(),
+        "due_today": Report.objects.due_today(now).count(),
         "waiting_for_triage": Report.objects.filter(state=State.SUBMITTED).count(),
         "waiting_too_long": Report.objects.filter(state=State.SUBMITTED, created_at__lt=late_triage).count(),
         "returned": Report.objects.filter(state=State.RETURNED).count(),

@@ -20,10 +20,9 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from issues import notifications, workflow
-from issues.models import Report, State, SupervisionNotice
+from issues.models import Action, Report, State, SupervisionNotice
 
 logger = logging.getLogger(__name__)
-IN_HAND = [State.DISPATCHED, State.IN_PROGRESS]
 
 
 @dataclass
@@ -111,9 +110,11 @@ def _deadline_key(report):
 
 def remind(now):
     """A configurable time before the deadline: remind the handling organization."""
-    due_soon = Report.objects.filter(
-        state__in=IN_HAND, deadline__gt=now, deadline__lte=now + _hours("REMIND_HOURS_BEFORE")
-    ).select_related("category", "community", "assignee")
+    due_soon = (
+        Report.objects.in_hand()
+        .filter(deadline__gt=now, deadline__lte=now + _hours("REMIND_HOURS_BEFORE"))
+        .select_related("category", "community", "assignee")
+    )
     for report in due_soon:
         record(
             SupervisionNotice.Kind.REMINDER,
@@ -134,9 +135,7 @@ def remind(now):
 
 def escalate(now):
     """Overdue: the coordinators and the organization's head, once; again SECOND_ESCALATION_HOURS after that."""
-    overdue = Report.objects.filter(state__in=IN_HAND, deadline__lt=now).select_related(
-        "category", "community", "assignee"
-    )
+    overdue = Report.objects.overdue(now).select_related("category", "community", "assignee")
     first_sent = dict(
         SupervisionNotice.objects.filter(
             kind=SupervisionNotice.Kind.ESCALATION, sent_at__isnull=False, report__in=overdue
@@ -172,14 +171,10 @@ def escalate(now):
 
 def digest_text(now):
     """The coordinators' morning digest: overdue by organization, due today, waiting for triage."""
-    today_end = timezone.localtime(now).replace(hour=23, minute=59, second=59)
     overdue = (
-        Report.objects.filter(state__in=IN_HAND, deadline__lt=now)
-        .values("assignee__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "assignee__name")
+        Report.objects.overdue(now).values("assignee__name").annotate(n=Count("pk")).order_by("-n", "assignee__name")
     )
-    due_today = Report.objects.filter(state__in=IN_HAND, deadline__gte=now, deadline__lte=today_end).count()
+    due_today = Report.objects.due_today(now).count()
     waiting = Report.objects.filter(state=State.SUBMITTED, created_at__lt=now - _hours("TRIAGE_HOURS")).count()
     lines = [_("BeeFeed daily digest, %(day)s") % {"day": timezone.localdate(now).isoformat()}, ""]
     lines.append(_("Overdue:") + (" " + _("none") if not overdue else ""))
@@ -214,10 +209,18 @@ def digest(now):
 def publish_unrated(now, outcome):
     """A resolved report its reporter did not rate within RATING_DAYS is published, counted as not rated."""
     cutoff = now - datetime.timedelta(days=settings.RATING_DAYS)
-    stale = Report.objects.filter(state=State.RESOLVED, resolved_at__lt=cutoff, rating__isnull=True)
+    stale = Report.objects.not_rated().filter(state=State.RESOLVED, resolved_at__lt=cutoff)
     for report in stale:
         try:
-            workflow.publish(report, by=None, unrated=True, now=now, note=_("Published without the reporter's rating."))
+            workflow.transition(
+                report,
+                Action.PUBLISH,
+                by=None,
+                seen_state=report.state,
+                unrated=True,
+                now=now,
+                note=_("Published without the reporter's rating."),
+            )
         except workflow.TransitionError:
             continue
         outcome.published += 1

@@ -17,7 +17,7 @@ from beefeed.parsing import Unreadable, parse_id, parse_page, readable
 from beefeed.views import too_many
 from issues import exports, stats, workflow
 from issues.forms import MAX_PHOTOS, RatingForm, ReportForm
-from issues.models import DUPLICATE_RADIUS_M, Category, Rating, Report, ReportEvent, ReportPhoto, State
+from issues.models import DUPLICATE_RADIUS_M, Category, Report, ReportEvent, ReportPhoto, State
 from issues.queries import CachedCountPaginator, board_filter, home_figures, possible_duplicates
 from stations.models import Station
 from volunteers.access import approved_volunteer_required
@@ -223,9 +223,7 @@ def rate(request, pk):
     report = get_object_or_404(
         Report.objects.select_related("category", "community"), pk=pk, reporter=request.volunteer
     )
-    already = Rating.objects.filter(report=report).first()
-    if already and report.resolved_at and already.created_at < report.resolved_at:
-        already = None  # reopened and resolved again since: the reporter rates the new result
+    already = report.current_rating  # reopened and resolved again since: the reporter rates the new result
     open_for_rating = report.state in (State.RESOLVED, State.PUBLISHED) and already is None
     photo_errors = []
     if request.method == "POST" and open_for_rating:
@@ -318,7 +316,7 @@ def board_geojson(request):
                 "community": report.community.name,
                 "handled_by": report.assignee.name if report.assignee else "",
                 "resolved": timezone.localtime(report.resolved_at).isoformat() if report.resolved_at else None,
-                "on_time": bool(report.resolved_at and report.deadline and report.resolved_at <= report.deadline),
+                "on_time": bool(report.on_time),
                 "url": request.build_absolute_uri(reverse("issues:board_detail", args=[report.pk])),
             },
         }

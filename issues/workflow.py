@@ -1,16 +1,23 @@
 """The report state machine: the one home of every move a report makes.
 
-Admin actions, the courier's views, the API and management commands call
-the functions below; nothing else assigns `Report.state`. Each move:
+Each move is one declaration in `MOVES` (who may make it from which states,
+its form, whether its note is public, what it pays, which notices it sends),
+and `transition()` is the one entry point that makes it: admin actions,
+supervision and management commands call it; nothing else assigns
+`Report.state`. A move:
 
 1. locks the report row and re-reads it (two coordinators acting at once:
-   the second is told the report has already moved),
+   the second is told the report has already moved since the `seen_state`),
 2. checks the move is allowed from the current state and for this person,
-3. applies it, writes a `ReportEvent`, sets the deadline, awards points,
+3. applies it, writes a `ReportEvent`, sets the deadline, pays the reporter,
 4. queues the notifications to run after the transaction commits.
+
+To add a move: an `Action` in issues.models (and its migration), one `Move`
+in `MOVES`, and its tests.
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,64 +26,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from issues import notifications
+from issues import forms, notifications
 from issues.deadlines import deadline_for
-from issues.models import ExtensionRequest, Rating, RejectReason, Report, ReportEvent, ReportPhoto, State
-from volunteers import points
+from issues.models import (
+    IN_HAND,
+    Action,
+    ExtensionRequest,
+    Rating,
+    RejectReason,
+    Report,
+    ReportEvent,
+    ReportPhoto,
+    State,
+)
+from volunteers import points as awards  # the report awards (see _pays_* below)
 
 logger = logging.getLogger(__name__)
-
-COORDINATOR = "coordinator"
-HANDLER = "handler"
 
 
 class TransitionError(Exception):
     """A move we refuse; the message is shown to the person who tried it."""
-
-
-@dataclass(frozen=True)
-class Move:
-    sources: frozenset
-    target: str
-    role: str
-    public: bool
-
-
-ACTION_LABELS = {
-    "submit": gettext_lazy("Submit"),
-    "dispatch": gettext_lazy("Dispatch"),
-    "reject": gettext_lazy("Reject"),
-    "start": gettext_lazy("Start work"),
-    "resolve": gettext_lazy("Resolve"),
-    "return": gettext_lazy("Return"),
-    "publish": gettext_lazy("Verify and publish"),
-    "reopen": gettext_lazy("Reopen"),
-    "extension_requested": gettext_lazy("Extension requested"),
-    "extension_granted": gettext_lazy("Extension granted"),
-    "extension_refused": gettext_lazy("Extension refused"),
-    "rated": gettext_lazy("Rated by the reporter"),
-    "photos_deleted": gettext_lazy("Photos deleted"),
-}
-
-MOVES = {
-    "dispatch": Move(frozenset({State.SUBMITTED, State.RETURNED}), State.DISPATCHED, COORDINATOR, True),
-    "reject": Move(frozenset({State.SUBMITTED}), State.REJECTED, COORDINATOR, True),
-    "start": Move(frozenset({State.DISPATCHED}), State.IN_PROGRESS, HANDLER, True),
-    "resolve": Move(frozenset({State.DISPATCHED, State.IN_PROGRESS}), State.RESOLVED, HANDLER, True),
-    "return": Move(frozenset({State.DISPATCHED, State.IN_PROGRESS}), State.RETURNED, HANDLER, False),
-    "publish": Move(frozenset({State.RESOLVED}), State.PUBLISHED, COORDINATOR, True),
-    "reopen": Move(frozenset({State.RESOLVED, State.PUBLISHED}), State.DISPATCHED, COORDINATOR, False),
-}
-
-
-def may(user, action, report):
-    """Whether `user` may make `action` on `report` as it is now."""
-    move = MOVES[action]
-    return report.state in move.sources and _has_role(user, move.role, report)
-
-
-def allowed_actions(report, user):
-    return [action for action in MOVES if may(user, action, report)]
 
 
 def default_organization(report):
@@ -85,14 +54,27 @@ def default_organization(report):
     return report.category.default_organization or report.community
 
 
-def _has_role(user, role, report):
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if role == COORDINATOR:
-        return user.is_coordinator
-    if role == HANDLER:
-        return user.is_handler and user.organization_id is not None and user.organization_id == report.assignee_id
-    return False
+def _is_active(user):
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def _coordinator(user, report, data):
+    return _is_active(user) and user.is_coordinator
+
+
+def _handler_of(user, report, data=None):
+    """A handler of the organization the report is dispatched to."""
+    return (
+        _is_active(user)
+        and user.is_handler
+        and user.organization_id is not None
+        and user.organization_id == report.assignee_id
+    )
+
+
+def _coordinator_or_the_unrated_run(user, report, data):
+    """A coordinator; or the supervision run (by nobody) publishing what its reporter did not rate in time."""
+    return bool(data.get("unrated")) or _coordinator(user, report, data)
 
 
 # --- Submission ---------------------------------------------------------------
@@ -198,7 +180,7 @@ def _create_report(
                 written += _attach_photo(report, photo, ReportPhoto.Kind.BEFORE)
             event = ReportEvent.objects.create(
                 report=report,
-                action="submit",
+                action=Action.SUBMIT,
                 actor=actor,
                 note=note,
                 from_state="",
@@ -240,28 +222,13 @@ def _delete_files(names):
 
 
 # --- Moves --------------------------------------------------------------------
+# Each move is one declaration in MOVES below. A move's `clean` checks what was given, before the
+# row is locked, and returns the data its `effect` gets; the effect changes the locked row (never
+# `state`: `transition` does) and returns the organization the timeline event names.
 
 
-def dispatch(report, *, by, organization=None, deadline=None, note="", now=None, notify=True):
-    """Send a report to the organization that will handle it."""
-    now = now or timezone.now()
-
-    def apply(r):
-        org = organization or default_organization(r)
-        due = deadline or deadline_for(r.category, now)
-        if due <= now:
-            raise TransitionError(_("The deadline must be in the future."))
-        r.assignee = org
-        r.deadline = due
-        r.dispatched_at = r.dispatched_at or now  # the first dispatch counts for the response rate
-        r.overdue_alerted_at = None
-        return {"organization": org}
-
-    return _move(report, "dispatch", by=by, note=note, now=now, apply=apply, notify=notify)
-
-
-def reject(report, *, by, reason, duplicate_of=None, note="", now=None, notify=True):
-    """Not accepted: a duplicate (naming the original), out of scope, or too vague."""
+def _clean_reject(report, data):
+    reason, duplicate_of, note = data.get("reason"), data.get("duplicate_of"), (data.get("note") or "").strip()
     if reason not in RejectReason.values:
         raise TransitionError(_("Choose why the report is not accepted."))
     if reason == RejectReason.DUPLICATE:
@@ -269,159 +236,319 @@ def reject(report, *, by, reason, duplicate_of=None, note="", now=None, notify=T
             raise TransitionError(_("Name the report this one duplicates."))
         if duplicate_of.pk == report.pk:
             raise TransitionError(_("A report cannot be a duplicate of itself."))
-
-    def apply(r):
-        r.reject_reason = reason
-        r.duplicate_of = duplicate_of if reason == RejectReason.DUPLICATE else None
-        return {}
-
-    text = note.strip() or str(RejectReason(reason).label)
-    if reason == RejectReason.DUPLICATE:
-        text = _("Duplicate of %(ref)s") % {"ref": duplicate_of.reference} + (
-            f": {note.strip()}" if note.strip() else ""
-        )
-    return _move(report, "reject", by=by, note=text, now=now, apply=apply, notify=notify)
+        text = _("Duplicate of %(ref)s") % {"ref": duplicate_of.reference} + (f": {note}" if note else "")
+    else:
+        duplicate_of, text = None, note or str(RejectReason(reason).label)
+    return {"reason": reason, "duplicate_of": duplicate_of, "note": text}
 
 
-def start(report, *, by, note="", now=None, notify=True):
-    """The handler has begun the work."""
-    return _move(report, "start", by=by, note=note, now=now, apply=lambda r: {}, notify=notify)
-
-
-def resolve(report, *, by, note, photos, now=None, notify=True):
-    """The handler's resolution: what was done, and a photo of the result."""
-    if not (note or "").strip():
+def _clean_resolve(report, data):
+    if not (data.get("note") or "").strip():
         raise TransitionError(_("Describe how the problem was solved."))
-    if not photos:
+    if not data.get("photos"):
         raise TransitionError(_("Add a photo of the place after the work."))
-    now = now or timezone.now()
-    written = []
-
-    def apply(r):
-        r.resolution_note = note.strip()
-        r.resolved_at = now
-        for photo in photos:
-            written.extend(_attach_photo(r, photo, ReportPhoto.Kind.AFTER))
-        return {}
-
-    try:
-        return _move(report, "resolve", by=by, note=note.strip(), now=now, apply=apply, notify=notify)
-    except BaseException:
-        _delete_files(written)
-        raise
+    return {"note": data["note"].strip(), "photos": data["photos"]}
 
 
-def return_report(report, *, by, reason, now=None, notify=True):
-    """The handler sends back a report that is not theirs, saying why."""
-    if not (reason or "").strip():
-        raise TransitionError(_("Say why you are returning this report."))
+def _needs_reason(message):
+    def clean(report, data):
+        if not (data.get("reason") or "").strip():
+            raise TransitionError(message)
+        return {**data, "note": data["reason"].strip()}
 
-    return _move(
-        report,
-        "return",
-        by=by,
-        note=reason.strip(),
-        now=now,
-        apply=lambda r: {"organization": r.assignee},
-        notify=notify,
-    )
+    return clean
 
 
-def publish(report, *, by, note="", now=None, notify=True, unrated=False):
-    """Verified: show it on the public board (完成一个公示一个).
+def _dispatch(report, *, now, organization=None, deadline=None, **data):
+    org = organization or default_organization(report)
+    due = deadline or deadline_for(report.category, now)
+    if due <= now:
+        raise TransitionError(_("The deadline must be in the future."))
+    report.assignee = org
+    report.deadline = due
+    report.dispatched_at = report.dispatched_at or now  # the first dispatch counts for the response rate
+    report.overdue_alerted_at = None
+    return org
 
-    `unrated`: the supervision run publishes a report its reporter did not rate in time (by nobody).
+
+def _reject(report, *, reason, duplicate_of, **data):
+    report.reject_reason = reason
+    report.duplicate_of = duplicate_of
+    return None
+
+
+def _resolve(report, *, now, note, photos, files, **data):
+    report.resolution_note = note
+    report.resolved_at = now
+    for photo in photos:
+        files.extend(_attach_photo(report, photo, ReportPhoto.Kind.AFTER))
+    return None
+
+
+def _publish(report, *, now, unrated=False, **data):
+    if unrated and report.current_rating is not None:
+        raise TransitionError(_("Report %(ref)s has been rated meanwhile.") % {"ref": report.reference})
+    report.published_at = now
+    return None
+
+
+def _reopen(report, *, now, deadline=None, **data):
+    report.deadline = deadline or deadline_for(report.category, now)
+    report.dispatched_at = report.dispatched_at or now  # the first dispatch counts for the response rate
+    report.overdue_alerted_at = None
+    report.resolved_at = None
+    report.resolution_note = ""
+    report.published_at = None  # off the public board until it is solved and verified again
+    return report.assignee
+
+
+def _keeps_the_organization(report, **data):
+    return report.assignee
+
+
+def _nothing(report, **data):
+    return None
+
+
+# Points for the reporter follow the report's moves, through the one ledger: dispatched, the
+# 城市环境问题反馈 points; published, the bonus; re-checked and rated, POINTS_FOR_RECHECK. A rejected
+# report is never dispatched, so it earns nothing; the ledger never pays the same report twice.
+
+
+def _pays_dispatched(report, *, by, now):
+    return awards.report_dispatched(report.reporter, report.pk, by=by, now=now)
+
+
+def _pays_published(report, *, by, now):
+    return awards.report_published(report.reporter, report.pk, by=by, now=now)
+
+
+def _pays_rechecked(report, *, by, now):
+    return awards.report_rechecked(report.reporter, report.pk, by=by, now=now)
+
+
+@dataclass(frozen=True)
+class Move:
+    """One move a report makes: the only place that says anything about it.
+
+    who: (user, report, data) -> whether this person may make it; form: the admin's form
+    (its cleaned data are the move's data); public: the event shows on the public timeline;
+    public_note: its note is shown to the reporter and the public; pays: what the reporter earns;
+    notices: who hears about it (issues.notifications, after the commit); ends_extension: a
+    pending request for more time lapses (the work it was for is over, or goes elsewhere).
     """
-    now = now or timezone.now()
 
-    def apply(r):
-        if unrated and hasattr(r, "rating"):
-            raise TransitionError(_("Report %(ref)s has been rated meanwhile.") % {"ref": r.reference})
-        r.published_at = now
-        return {}
+    action: Action
+    frm: frozenset
+    to: State
+    who: Callable
+    form: type | None = None
+    public: bool = True
+    public_note: bool = False
+    clean: Callable = lambda report, data: data
+    effect: Callable = _nothing
+    pays: Callable | None = None
+    notices: tuple = ()
+    ends_extension: bool = False
 
-    return _move(report, "publish", by=by, note=note, now=now, apply=apply, notify=notify, system=unrated)
-
-
-def reopen(report, *, by, reason, deadline=None, now=None, notify=True):
-    """Verification failed: back to the same organization with a new deadline."""
-    if not (reason or "").strip():
-        raise TransitionError(_("Say why the resolution is not accepted."))
-    now = now or timezone.now()
-
-    def apply(r):
-        due = deadline or deadline_for(r.category, now)
-        r.deadline = due
-        r.dispatched_at = r.dispatched_at or now  # the first dispatch counts for the response rate
-        r.overdue_alerted_at = None
-        r.resolved_at = None
-        r.resolution_note = ""
-        r.published_at = None  # off the public board until it is solved and verified again
-        return {"organization": r.assignee}
-
-    return _move(report, "reopen", by=by, note=reason.strip(), now=now, apply=apply, notify=notify)
+    @property
+    def label(self):
+        return self.action.label
 
 
-def _move(report, action, *, by, note, now, apply, notify, system=False):
+MOVES = {
+    move.action: move
+    for move in [
+        Move(
+            Action.DISPATCH,
+            frm=frozenset({State.SUBMITTED, State.RETURNED}),
+            to=State.DISPATCHED,
+            who=_coordinator,
+            form=forms.DispatchForm,
+            effect=_dispatch,
+            pays=_pays_dispatched,
+            notices=(notifications.on_dispatch,),
+        ),
+        Move(
+            Action.REJECT,
+            frm=frozenset({State.SUBMITTED}),
+            to=State.REJECTED,
+            who=_coordinator,
+            form=forms.RejectForm,
+            public_note=True,
+            clean=_clean_reject,
+            effect=_reject,
+            notices=(notifications.on_reject,),
+        ),
+        Move(
+            Action.START,
+            frm=frozenset({State.DISPATCHED}),
+            to=State.IN_PROGRESS,
+            who=_handler_of,
+            form=forms.NoteForm,
+        ),
+        Move(
+            Action.RESOLVE,
+            frm=frozenset(IN_HAND),
+            to=State.RESOLVED,
+            who=_handler_of,
+            form=forms.ResolveForm,
+            public_note=True,
+            clean=_clean_resolve,
+            effect=_resolve,
+            notices=(notifications.on_resolve,),
+            ends_extension=True,
+        ),
+        Move(
+            Action.RETURN,
+            frm=frozenset(IN_HAND),
+            to=State.RETURNED,
+            who=_handler_of,
+            form=forms.ReasonForm,
+            public=False,
+            clean=_needs_reason(gettext_lazy("Say why you are returning this report.")),
+            effect=_keeps_the_organization,
+            notices=(notifications.on_return,),
+            ends_extension=True,
+        ),
+        Move(
+            Action.PUBLISH,
+            frm=frozenset({State.RESOLVED}),
+            to=State.PUBLISHED,
+            who=_coordinator_or_the_unrated_run,
+            form=forms.NoteForm,
+            public_note=True,
+            effect=_publish,
+            pays=_pays_published,
+            notices=(notifications.on_publish,),
+        ),
+        Move(
+            Action.REOPEN,
+            frm=frozenset({State.RESOLVED, State.PUBLISHED}),
+            to=State.DISPATCHED,
+            who=_coordinator,
+            form=forms.ReasonForm,
+            public=False,
+            clean=_needs_reason(gettext_lazy("Say why the resolution is not accepted.")),
+            effect=_reopen,
+            notices=(notifications.on_dispatch,),
+            ends_extension=True,
+        ),
+    ]
+}
+
+# Events that are not moves but are heard about too.
+EVENT_NOTICES = {
+    Action.SUBMIT: (notifications.on_submit,),
+    Action.EXTENSION_REQUESTED: (notifications.on_extension_requested,),
+}
+
+
+def notices_for(action):
+    move = MOVES.get(action)
+    return move.notices if move else EVENT_NOTICES.get(action, ())
+
+
+def has_public_note(action):
+    move = MOVES.get(action)
+    return bool(move and move.public_note)
+
+
+def may(user, action, report, **data):
+    """Whether `user` may make `action` on `report` as it is now."""
     move = MOVES[action]
+    return report.state in move.frm and move.who(user, report, data)
+
+
+def allowed_actions(report, user):
+    return [action for action in MOVES if may(user, action, report)]
+
+
+def transition(report, action, *, by, seen_state, now=None, notify=True, **data):
+    """Make `action` on `report`, for `by`, who saw it in `seen_state`: the one entry point of every move.
+
+    Locks the report row and re-reads it: if it has moved since `seen_state` (someone else acted
+    first), the answer says so. Then checks the move is allowed from the current state and for this
+    person, applies it, writes a `ReportEvent`, pays, and queues the notices for after the commit.
+    """
+    try:
+        move = MOVES[action]
+    except KeyError:
+        raise TransitionError(
+            _("This step is not possible for report %(ref)s now.") % {"ref": report.reference}
+        ) from None
     now = now or timezone.now()
-    seen_state = report.state
-    with transaction.atomic():
-        current = (
-            Report.objects.select_for_update(of=("self",)).select_related("category", "assignee").get(pk=report.pk)
-        )
-        if current.state not in move.sources:
-            if current.state != seen_state:
+    data = move.clean(report, data)
+    files = []
+    try:
+        with transaction.atomic():
+            current = (
+                Report.objects.select_for_update(of=("self",)).select_related("category", "assignee").get(pk=report.pk)
+            )
+            if current.state not in move.frm:
+                if current.state != seen_state:
+                    raise TransitionError(
+                        _("Report %(ref)s has already moved on: it is now “%(state)s”. Reload to see the latest.")
+                        % {"ref": current.reference, "state": current.get_state_display()}
+                    )
                 raise TransitionError(
-                    _("Report %(ref)s has already moved on: it is now “%(state)s”. Reload to see the latest.")
+                    _("Report %(ref)s cannot be changed this way while it is “%(state)s”.")
                     % {"ref": current.reference, "state": current.get_state_display()}
                 )
-            raise TransitionError(
-                _("Report %(ref)s cannot be changed this way while it is “%(state)s”.")
-                % {"ref": current.reference, "state": current.get_state_display()}
+            if not move.who(by, current, data):
+                raise TransitionError(_("You may not do this with report %(ref)s.") % {"ref": current.reference})
+            organization = move.effect(current, by=by, now=now, files=files, **data)
+            if move.ends_extension:
+                ExtensionRequest.objects.filter(report=current, status=ExtensionRequest.Status.PENDING).update(
+                    status=ExtensionRequest.Status.REFUSED, decided_at=now, decision_note=_("The report moved on.")
+                )
+            from_state = current.state
+            current.state = move.to
+            current.save()
+            event = ReportEvent.objects.create(
+                report=current,
+                action=move.action,
+                actor=by,
+                from_state=from_state,
+                to_state=move.to,
+                organization=organization,
+                note=data.get("note") or "",
+                is_public=move.public,
+                created_at=now,
             )
-        if not system and not _has_role(by, move.role, current):
-            raise TransitionError(_("You may not do this with report %(ref)s.") % {"ref": current.reference})
-        extra = apply(current) or {}
-        if action in ("resolve", "return", "reopen"):
-            # A request for more time lapses once the work it was for is over or goes elsewhere.
-            ExtensionRequest.objects.filter(report=current, status=ExtensionRequest.Status.PENDING).update(
-                status=ExtensionRequest.Status.REFUSED, decided_at=now, decision_note=_("The report moved on.")
-            )
-        from_state = current.state
-        current.state = move.target
-        current.save()
-        event = ReportEvent.objects.create(
-            report=current,
-            action=action,
-            actor=by,
-            from_state=from_state,
-            to_state=move.target,
-            organization=extra.get("organization"),
-            note=note or "",
-            is_public=move.public,
-            created_at=now,
-        )
-        _award_points(current, action, by=by, now=now)
-        if notify:
-            notifications.queue(event)
+            if move.pays:
+                move.pays(current, by=by, now=now)
+            if notify:
+                notifications.queue(event)
+    except BaseException:
+        _delete_files(files)
+        raise
     report.refresh_from_db()
     return event
 
 
-def _award_points(report, action, *, by, now):
-    """Points for the reporter follow the report's moves, through the one ledger.
+def _shorthand(action):
+    """For code that holds the report it acts on (the demo data, tests): what it saw is the report's state."""
 
-    Dispatched: the 城市环境问题反馈 points; published: the bonus. A report
-    rejected (as a duplicate or otherwise) is never dispatched, so it earns
-    nothing; paying the same report twice is impossible (reopened and
-    dispatched again earns nothing more).
-    """
-    if action == "dispatch":
-        return points.report_dispatched(report.reporter, report.pk, by=by, now=now)
-    if action == "publish":
-        return points.report_published(report.reporter, report.pk, by=by, now=now)
-    return None
+    def make(report, *, by, **data):
+        return transition(report, action, by=by, seen_state=report.state, **data)
+
+    make.__name__ = make.__qualname__ = f"{action}_report"
+    return make
+
+
+dispatch, reject, start, resolve, return_report, publish, reopen = (
+    _shorthand(action)
+    for action in (
+        Action.DISPATCH,
+        Action.REJECT,
+        Action.START,
+        Action.RESOLVE,
+        Action.RETURN,
+        Action.PUBLISH,
+        Action.REOPEN,
+    )
+)
 
 
 # --- Extensions (延期) and the reporter's re-check (回访) ----------------------------
@@ -448,7 +575,7 @@ def _event(report, action, *, by, note="", now, public=False, notify=False):
 def extension_refusal(report, *, by, deadline, now=None):
     """Why `by` may not ask to move `report`'s deadline to `deadline` now, or None."""
     now = now or timezone.now()
-    if report.state not in (State.DISPATCHED, State.IN_PROGRESS) or not _has_role(by, HANDLER, report):
+    if report.state not in IN_HAND or not _handler_of(by, report):
         return _("Only the handling organization may ask for more time on an open report.")
     if report.deadline is None or now >= report.deadline:
         return _("The deadline has passed: an extension is asked for before it.")
@@ -480,7 +607,7 @@ def request_extension(report, *, by, deadline, reason, now=None):
             proposed_deadline=deadline,
             created_at=now,
         )
-        _event(current, "extension_requested", by=by, note=reason, now=now, notify=True)
+        _event(current, Action.EXTENSION_REQUESTED, by=by, note=reason, now=now, notify=True)
     return request
 
 
@@ -494,9 +621,7 @@ def decide_extension(request, *, by, grant, note="", now=None):
             raise TransitionError(_("Only a coordinator decides on extensions."))
         if current.status != ExtensionRequest.Status.PENDING:
             raise TransitionError(_("This extension request has already been decided."))
-        if grant and (
-            report.state not in (State.DISPATCHED, State.IN_PROGRESS) or report.deadline != current.old_deadline
-        ):
+        if grant and (report.state not in IN_HAND or report.deadline != current.old_deadline):
             raise TransitionError(_("The report has moved on since the request; it can only be refused."))
         current.status = ExtensionRequest.Status.GRANTED if grant else ExtensionRequest.Status.REFUSED
         current.decided_by, current.decided_at, current.decision_note = by, now, (note or "").strip()[:300]
@@ -508,7 +633,7 @@ def decide_extension(request, *, by, grant, note="", now=None):
         deadline_text = timezone.localtime(current.proposed_deadline).strftime("%Y-%m-%d %H:%M")
         _event(
             report,
-            "extension_granted" if grant else "extension_refused",
+            Action.EXTENSION_GRANTED if grant else Action.EXTENSION_REFUSED,
             by=by,
             note=(f"{deadline_text} {current.decision_note}".strip() if grant else current.decision_note),
             now=now,
@@ -534,7 +659,7 @@ def delete_photos_of_rejected(report, *, retention_days, now=None):
             "count": len(photos),
             "days": retention_days,
         }
-        _event(current, "photos_deleted", by=None, note=note, now=now)
+        _event(current, Action.PHOTOS_DELETED, by=None, note=note, now=now)
     _delete_files(names)
     return names
 
@@ -552,11 +677,10 @@ def rate(report, *, volunteer, score, comment="", photo=None, now=None):
                 raise TransitionError(_("Only the volunteer who reported it rates the result."))
             if current.state not in (State.RESOLVED, State.PUBLISHED):
                 raise TransitionError(_("Report %(ref)s is not resolved yet.") % {"ref": current.reference})
-            rating = Rating.objects.filter(report=current).first()
-            if rating is not None and rating.created_at >= (current.resolved_at or rating.created_at):
+            if current.current_rating is not None:
                 raise TransitionError(_("You have already rated report %(ref)s.") % {"ref": current.reference})
             # Reopened and resolved again since the last rating: the new rating replaces it (the timeline keeps both).
-            rating = rating or Rating(report=current, volunteer=volunteer)
+            rating = current.rating_or_none or Rating(report=current, volunteer=volunteer)
             rating.score, rating.comment = score, (comment or "").strip()[:500]
             rating.created_at, rating.reviewed_at, rating.reviewed_by = now, None, None
             if photo is not None:
@@ -565,8 +689,8 @@ def rate(report, *, volunteer, score, comment="", photo=None, now=None):
                 written.append(rating.photo.name)
             rating.save()
             label = Rating.Score(score).label
-            _event(current, "rated", by=volunteer.user, note=f"{label} {rating.comment}".strip(), now=now)
-            points.report_rechecked(volunteer, current.pk, by=volunteer.user, now=now)
+            _event(current, Action.RATED, by=volunteer.user, note=f"{label} {rating.comment}".strip(), now=now)
+            _pays_rechecked(current, by=volunteer.user, now=now)
     except BaseException:
         _delete_files(written)
         raise

@@ -436,9 +436,6 @@ class RedemptionWindow(models.Model):
     def __str__(self):
         return f"{self.year}: {self.opens_on} – {self.closes_on}"
 
-    def is_open_on(self, day):
-        return self.opens_on <= day <= self.closes_on
-
 
 class Redemption(models.Model):
     class Status(models.TextChoices):

@@ -124,6 +124,17 @@ def test_a_handler_cannot_dispatch_or_publish(client, coordinator, handler_a, ma
     assert Report.objects.get(pk=report.pk).state == State.RESOLVED
 
 
+def test_a_forged_post_cannot_pose_as_the_supervision_run_or_a_stale_state(client, coordinator, handler_a, make_report):
+    """Only the move's form fields reach the workflow: no "unrated" pass for a handler, and a made-up
+    seen_state is ignored (the state just read counts)."""
+    report = make_report("resolved", by_coordinator=coordinator, handler=handler_a)
+    client.force_login(handler_a)
+    response = client.post(act_url(report, "publish"), {"unrated": "1", "seen_state": "nonsense"}, follow=True)
+    assert "无权" in response.content.decode()
+    assert Report.objects.get(pk=report.pk).state == State.RESOLVED
+    assert not report.events.filter(action="publish").exists()
+
+
 def test_the_triage_queue_lists_new_reports_oldest_first(client, coordinator, make_report):
     first, second = make_report(), make_report()
     make_report("dispatched", by_coordinator=coordinator)

@@ -4,9 +4,11 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
-from issues import deadlines
-from issues.models import Category
+from issues import deadlines, stats, supervision, workflow
+from issues.models import Category, Report
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -73,3 +75,55 @@ def test_the_admin_warns_when_deadlines_fall_in_a_year_without_holidays(client, 
     assert ("chinese-calendar" in body) == bool(gaps)
     if gaps:
         assert str(gaps[-1]) in body
+
+
+# --- "Due today": the close of today's office day, in the admin, the dashboard and the digest alike ---
+
+
+def test_the_office_day_ends_at_workday_ends_in_the_districts_time(settings):
+    settings.WORKDAY_ENDS = "18:00"
+    # 23:30 UTC on 31 May is already 1 June in Shanghai.
+    late_utc = datetime.datetime(2026, 5, 31, 23, 30, tzinfo=datetime.UTC)
+    assert deadlines.end_of_office_day(late_utc) == local(2026, 6, 1, 18, 0)
+    assert deadlines.end_of_office_day(local(2026, 6, 1, 20, 0)) == local(2026, 6, 1, 18, 0)  # over: nothing due
+
+
+def due_at(make_report, coordinator, community_a, deadline, *, now):
+    report = make_report()
+    workflow.dispatch(report, by=coordinator, organization=community_a, deadline=deadline, now=now, notify=False)
+    return report
+
+
+@pytest.mark.django_db
+def test_the_dashboard_and_the_digest_count_due_today_to_the_close_of_the_office_day(
+    make_report, coordinator, community_a
+):
+    now = local(2026, 6, 1, 10, 0)  # a Monday morning
+    due = due_at(make_report, coordinator, community_a, local(2026, 6, 1, 17, 59), now=now)
+    for after_hours in (local(2026, 6, 1, 18, 1), local(2026, 6, 1, 20, 0), local(2026, 6, 2, 9, 0)):
+        due_at(make_report, coordinator, community_a, after_hours, now=now)
+    assert list(Report.objects.due_today(now)) == [due]
+    assert stats.coordinator_dashboard(now)["due_today"] == 1
+    assert "今日到期：1" in supervision.digest_text(now)
+
+
+@pytest.mark.django_db
+def test_the_admins_due_today_filter_agrees_with_the_dashboard_and_the_digest(
+    client, make_report, coordinator, community_a
+):
+    now = timezone.now()
+    close = deadlines.end_of_office_day(now)
+    tomorrow_morning = datetime.datetime.combine(
+        timezone.localdate(now, SHANGHAI) + datetime.timedelta(days=1), datetime.time(9, 0), tzinfo=SHANGHAI
+    )
+    within_24_hours = now + datetime.timedelta(hours=23)  # "due today" before this issue; never today's office day
+    later = [due_at(make_report, coordinator, community_a, d, now=now) for d in (within_24_hours, tomorrow_morning)]
+    expected = []
+    if close - now > datetime.timedelta(minutes=5):  # the office day is not over yet
+        expected.append(due_at(make_report, coordinator, community_a, close - datetime.timedelta(minutes=1), now=now))
+    client.force_login(coordinator)
+    listing = client.get(reverse("admin:issues_report_changelist"), {"due": "today"})
+    listed = list(listing.context["cl"].result_list)
+    assert listed == expected and not set(listed) & set(later)
+    assert stats.coordinator_dashboard()["due_today"] == len(expected)
+    assert f"今日到期：{len(expected)}" in supervision.digest_text(timezone.now())

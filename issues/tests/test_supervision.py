@@ -323,3 +323,17 @@ def test_an_unhappy_rating_after_publication_can_still_reopen(make_report, volun
     report.refresh_from_db()
     assert report.state == State.DISPATCHED and report.published_at is None
     assert not Report.objects.public().filter(pk=report.pk).exists()
+
+
+def test_a_rating_of_an_earlier_resolution_does_not_count_as_rated(
+    make_report, volunteer, coordinator, handler_a, settings
+):
+    """ "Already rated" is one rule (Report.current_rating): the rate page, the workflow and supervision agree."""
+    settings.RATING_DAYS = 3
+    report = make_report("resolved", by_coordinator=coordinator, handler=handler_a)
+    workflow.rate(report, volunteer=volunteer, score="dissatisfied", comment="根本没修")
+    workflow.reopen(report, by=coordinator, reason="回访不满意")
+    workflow.resolve(report, by=handler_a, note="这次修好了", photos=[processed_photo()], notify=False)
+    assert Report.objects.not_rated().filter(pk=report.pk).exists()
+    assert supervision.run(timezone.now() + datetime.timedelta(days=4)).published == 1
+    assert Report.objects.get(pk=report.pk).state == State.PUBLISHED

@@ -4,10 +4,11 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils import timezone
 
 from issues import workflow
-from issues.models import Report, ReportEvent, State
+from issues.models import Action, Report, ReportEvent, State
 from issues.tests.conftest import processed_photo
 
 pytestmark = pytest.mark.django_db
@@ -32,22 +33,21 @@ ALLOWED = {
 }
 
 
-def do(action, report, by, duplicate_of=None):
-    if action == "dispatch":
-        return workflow.dispatch(report, by=by, organization=report.community, notify=False)
-    if action == "reject":
-        return workflow.reject(report, by=by, reason="not_enough_info", notify=False)
-    if action == "start":
-        return workflow.start(report, by=by, notify=False)
-    if action == "resolve":
-        return workflow.resolve(report, by=by, note="修好了", photos=[processed_photo()], notify=False)
-    if action == "return":
-        return workflow.return_report(report, by=by, reason="不归我们管", notify=False)
-    if action == "publish":
-        return workflow.publish(report, by=by, notify=False)
-    if action == "reopen":
-        return workflow.reopen(report, by=by, reason="现场复核未修好", notify=False)
-    raise AssertionError(action)
+def sample_data(action):
+    """What each move needs, as the admin's form would give it."""
+    return {
+        "dispatch": lambda: {"organization": None},
+        "reject": lambda: {"reason": "not_enough_info"},
+        "start": dict,
+        "resolve": lambda: {"note": "修好了", "photos": [processed_photo()]},
+        "return": lambda: {"reason": "不归我们管"},
+        "publish": dict,
+        "reopen": lambda: {"reason": "现场复核未修好"},
+    }[action]()
+
+
+def do(action, report, by):
+    return workflow.transition(report, action, by=by, seen_state=report.state, notify=False, **sample_data(action))
 
 
 @pytest.fixture
@@ -190,3 +190,65 @@ def test_the_database_refuses_a_published_report_without_resolution(make_report)
     report = make_report()
     with pytest.raises(IntegrityError), transaction.atomic():
         Report.objects.filter(pk=report.pk).update(state="published", published_at=timezone.now())
+
+
+# --- One declaration per move ---------------------------------------------------------------
+
+
+def test_the_moved_check_uses_the_state_the_caller_saw(make_report, coordinator, community_a):
+    report = make_report("dispatched", by_coordinator=coordinator)  # a fresh object: its own state is current
+    with pytest.raises(workflow.TransitionError, match="已被他人处理"):
+        workflow.transition(report, Action.DISPATCH, by=coordinator, seen_state=State.SUBMITTED, notify=False)
+    with pytest.raises(workflow.TransitionError) as refused:
+        workflow.transition(report, Action.DISPATCH, by=coordinator, seen_state=State.DISPATCHED, notify=False)
+    assert "已被他人处理" not in str(refused.value)
+    assert report.events.filter(action=Action.DISPATCH).count() == 1
+
+
+def test_an_unknown_move_is_refused_not_a_crash(make_report, coordinator):
+    report = make_report()
+    with pytest.raises(workflow.TransitionError):
+        workflow.transition(report, "explode", by=coordinator, seen_state=report.state)
+    assert Report.objects.get(pk=report.pk).state == State.SUBMITTED
+
+
+def test_every_timeline_action_is_a_choice_and_every_move_is_declared_once():
+    assert ReportEvent._meta.get_field("action").choices == Action.choices
+    for action, move in workflow.MOVES.items():
+        assert action == move.action and move.action in Action.values
+        assert move.label == Action(action).label and move.form is not None
+        assert workflow.notices_for(action) == move.notices
+
+
+def test_only_the_declared_notes_are_public(make_report, coordinator, handler_a):
+    report = make_report("published", by_coordinator=coordinator, handler=handler_a)
+    for event in report.events.all():
+        assert (event.public_note == event.note) == workflow.has_public_note(event.action) or not event.note
+    public = {action for action, move in workflow.MOVES.items() if move.public_note}
+    assert public == {Action.REJECT, Action.RESOLVE, Action.PUBLISH}
+
+
+def test_a_new_move_is_one_declaration(
+    monkeypatch, client, make_report, coordinator, handler_a, django_capture_on_commit_callbacks
+):
+    """A hypothetical move: back from "returned" to the triage queue. Declared once, it is allowed, made,
+    recorded and heard about through the same entry point as every other."""
+    heard = []
+    requeue = workflow.Move(
+        "requeue",
+        frm=frozenset({State.RETURNED}),
+        to=State.SUBMITTED,
+        who=workflow._coordinator,
+        public=False,
+        notices=(heard.append,),
+    )
+    monkeypatch.setitem(workflow.MOVES, "requeue", requeue)
+    report = make_report("returned", by_coordinator=coordinator, handler=handler_a)
+    assert "requeue" in workflow.allowed_actions(report, coordinator)
+    client.force_login(coordinator)
+    page = client.get(reverse("admin:issues_report_change", args=[report.pk])).content.decode()
+    assert "/act/dispatch/" in page and "/act/requeue/" not in page  # no form: made by code only
+    with django_capture_on_commit_callbacks(execute=True):
+        event = workflow.transition(report, "requeue", by=coordinator, seen_state=State.RETURNED, note="重新分拨")
+    assert report.state == State.SUBMITTED and (event.from_state, event.to_state) == ("returned", "submitted")
+    assert heard == [event] and event.public_note == ""

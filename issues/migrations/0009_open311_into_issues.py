@@ -85,7 +85,7 @@ def move_content_types_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("issues", "0007_photo_file_indexes"),
+        ("issues", "0008_event_action_choices"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("auth", "0012_alter_user_first_name_max_length"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
