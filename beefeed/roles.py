@@ -71,8 +71,11 @@ PERMISSIONS = {
             "view_rating",
             "change_rating",
             "view_supervisionnotice",
+            "view_apiclient",
+            "add_apiclient",
+            "change_apiclient",
+            "view_clientreport",
         ],
-        "open311": ["view_apiclient", "add_apiclient", "change_apiclient", "view_clientreport"],
     },
     HANDLERS: {
         "beefeed": ["view_organization"],

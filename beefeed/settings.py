@@ -65,7 +65,6 @@ INSTALLED_APPS = [
     "volunteers",
     "csp",
     "issues",
-    "open311",
     "beefeed.sites.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -205,7 +204,7 @@ TRIAGE_HOURS = env.int("TRIAGE_HOURS", default=4)
 DIGEST_HOUR = env.int("DIGEST_HOUR", default=8)
 RATING_DAYS = env.int("RATING_DAYS", default=3)
 
-# --- Open311 GeoReport v2 (open311) -------------------------------------------------
+# --- Open311 GeoReport v2 (issues.open311) ------------------------------------------
 # If set, a request naming another jurisdiction_id gets 404. Reports sent with only an address
 # go to this community until a coordinator corrects it (default: the first community by name).
 OPEN311_JURISDICTION = env.str("OPEN311_JURISDICTION", default="")

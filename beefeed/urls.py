@@ -24,7 +24,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Report, rating and volunteers' photos: each request is checked (beefeed.privatemedia).
     path("photos/<path:name>", privatemedia.serve_checked, name="checked_media"),
-    path("open311/v2/", include("open311.urls")),
+    path("open311/v2/", include("issues.open311.urls")),
     path("", include("issues.urls")),
     path("", include("volunteers.urls")),
     path("", include("stations.urls")),

@@ -32,6 +32,7 @@ from issues.models import (
     SupervisionNotice,
     TriageReport,
 )
+from issues.open311 import admin as open311_admin  # noqa: F401  (registers the API clients' admin)
 from issues.queries import possible_duplicates
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from beefeed.models import Organization
 from beefeed.parsing import parse_id, readable
 from issues.deadlines import end_of_office_day
+from issues.open311.models import ApiClient, ClientReport  # noqa: F401  (registered as this app's models)
 from stations.models import Station
 from volunteers.models import Volunteer
 

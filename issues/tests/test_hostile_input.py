@@ -220,7 +220,7 @@ def test_no_open311_post_makes_a_500(client, category, community_a):
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    from open311.models import ApiClient
+    from issues.open311.models import ApiClient
 
     key = ApiClient.issue("模糊测试", posts_per_hour=10_000)[1]
     fields = st.fixed_dictionaries(
@@ -273,8 +273,8 @@ def media_server():
 
 @pytest.mark.parametrize("case", [*REFUSED, *ACCEPTED])
 def test_the_corpus_through_open311_media_url(client, category, community_a, media_root, media_server, settings, case):
-    from open311 import media
-    from open311.models import ApiClient
+    from issues.open311 import media
+    from issues.open311.models import ApiClient
 
     settings.OPEN311_MEDIA_ALLOW_PRIVATE = True  # only the loopback test server; the port rule still applies
     port = media_server.server_address[1]

@@ -28,8 +28,8 @@ from beefeed.geo import nearest
 from beefeed.models import Organization
 from issues import workflow
 from issues.models import Category, Report, State
-from open311 import media
-from open311.models import ApiClient, ClientReport
+from issues.open311 import media
+from issues.open311.models import ApiClient, ClientReport
 
 MAX_DAYS = 90
 MAX_RECORDS = 1000

@@ -5,7 +5,7 @@ import requests
 from georeport.georeport import GeoReport
 
 from issues.models import Category
-from open311.models import ApiClient
+from issues.open311.models import ApiClient
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from beefeed.admin_tools import ReadOnlyAdminMixin
-from open311.models import ApiClient, ClientReport
+from issues.open311.models import ApiClient, ClientReport
 
 
 @admin.register(ApiClient)

@@ -1,6 +1,7 @@
 """Open311 GeoReport v2 clients: their API keys, and the reports they sent.
 
-Depends on `issues` (the top of the app graph); nothing below knows about it.
+Models of the `issues` app (tables `issues_apiclient`, `issues_clientreport`), kept beside the
+interface that uses them; `issues.models` imports them so Django registers them with the app.
 """
 
 import hashlib
@@ -10,8 +11,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from issues.models import Report
 
 PREFIX_LENGTH = 8
 
@@ -74,7 +73,7 @@ class ApiClient(models.Model):
 class ClientReport(models.Model):
     """A report that came through the API: who sent it, with the contact details only staff see."""
 
-    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="open311")
+    report = models.OneToOneField("issues.Report", on_delete=models.CASCADE, related_name="open311")
     client = models.ForeignKey(ApiClient, on_delete=models.PROTECT, related_name="reports")
     token = models.CharField(_("token"), max_length=40, unique=True)
     account_id = models.CharField(_("account id"), max_length=100, blank=True)

@@ -11,8 +11,8 @@ from django.core.cache import cache
 from beefeed.tests.images import jpeg_bytes
 from conftest import files_under
 from issues.models import Category, Report, ReportPhoto
-from open311 import media
-from open311.models import ApiClient, ClientReport
+from issues.open311 import media
+from issues.open311.models import ApiClient, ClientReport
 
 pytestmark = pytest.mark.django_db
 

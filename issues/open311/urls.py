@@ -1,6 +1,6 @@
 from django.urls import re_path
 
-from open311 import views
+from issues.open311 import views
 
 app_name = "open311"
 

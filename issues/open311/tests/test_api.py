@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from issues import workflow
 from issues.models import Category, Report, ReportEvent, State
-from open311.models import ApiClient, ClientReport
+from issues.open311.models import ApiClient, ClientReport
 
 pytestmark = pytest.mark.django_db
 BASE = "/open311/v2"
@@ -218,7 +218,7 @@ def test_a_key_is_issued_in_the_admin_and_shown_once(client):
     admin_user = get_user_model().objects.create_superuser("root", "root@example.org", "root-pass-2026")
     client.force_login(admin_user)
     response = client.post(
-        reverse("admin:open311_apiclient_add"),
+        reverse("admin:issues_apiclient_add"),
         {"name": "微信小程序", "contact": "", "media_hosts": "", "posts_per_hour": 60},
         follow=True,
     )
@@ -226,7 +226,7 @@ def test_a_key_is_issued_in_the_admin_and_shown_once(client):
     stored = ApiClient.objects.get(name="微信小程序")
     key = text.split("api_key 是 ")[1].split(" ")[0]
     assert ApiClient.objects.by_key(key) == stored
-    assert key not in client.get(reverse("admin:open311_apiclient_change", args=[stored.pk])).content.decode()
+    assert key not in client.get(reverse("admin:issues_apiclient_change", args=[stored.pk])).content.decode()
 
 
 def test_post_and_token_answer_in_xml_too(client, categories, community_a):
@@ -260,7 +260,7 @@ def test_post_and_token_answer_in_xml_too(client, categories, community_a):
 def test_only_public_addresses_are_fetched_from(address, public):
     import ipaddress
 
-    from open311 import media
+    from issues.open311 import media
 
     assert media._is_public(ipaddress.ip_address(address)) is public
 
