@@ -211,6 +211,8 @@ OPEN311_JURISDICTION = env.str("OPEN311_JURISDICTION", default="")
 OPEN311_DEFAULT_COMMUNITY = env.str("OPEN311_DEFAULT_COMMUNITY", default="")
 # One deadline for fetching a media_url, connection to last byte (well under GUNICORN_TIMEOUT).
 OPEN311_MEDIA_TIMEOUT = env.int("OPEN311_MEDIA_TIMEOUT", default=20)
+# Never in production: the tests serve media_url photos from a loopback server of their own.
+OPEN311_MEDIA_ALLOW_PRIVATE = False
 
 # --- Points (volunteers.ledger, volunteers.tallies, issues.awards) ---------------------
 # Whether unspent points lapse when the fourth quarter is closed (default: they carry over).

@@ -38,8 +38,8 @@ class Outcome:
 CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
 
 
-def _hours(name):
-    return datetime.timedelta(hours=getattr(settings, name))
+def _hours(hours):
+    return datetime.timedelta(hours=hours)
 
 
 def record(kind, key, *, report=None, recipients, subject, body, robot=False, now=None):
@@ -112,7 +112,7 @@ def remind(now):
     """A configurable time before the deadline: remind the handling organization."""
     due_soon = (
         Report.objects.in_hand()
-        .filter(deadline__gt=now, deadline__lte=now + _hours("REMIND_HOURS_BEFORE"))
+        .filter(deadline__gt=now, deadline__lte=now + _hours(settings.REMIND_HOURS_BEFORE))
         .select_related("category", "community", "assignee")
     )
     for report in due_soon:
@@ -144,7 +144,7 @@ def escalate(now):
     for report in overdue:
         key = _deadline_key(report)
         steps = [(SupervisionNotice.Kind.ESCALATION, _("Overdue"))]
-        if key in first_sent and first_sent[key] + _hours("SECOND_ESCALATION_HOURS") <= now:
+        if key in first_sent and first_sent[key] + _hours(settings.SECOND_ESCALATION_HOURS) <= now:
             steps.append((SupervisionNotice.Kind.SECOND_ESCALATION, _("Still overdue")))
         recipients = set(notifications.coordinator_emails())
         if report.assignee.head_email:
@@ -175,7 +175,7 @@ def digest_text(now):
         Report.objects.overdue(now).values("assignee__name").annotate(n=Count("pk")).order_by("-n", "assignee__name")
     )
     due_today = Report.objects.due_today(now).count()
-    waiting = Report.objects.filter(state=State.SUBMITTED, created_at__lt=now - _hours("TRIAGE_HOURS")).count()
+    waiting = Report.objects.filter(state=State.SUBMITTED, created_at__lt=now - _hours(settings.TRIAGE_HOURS)).count()
     lines = [_("BeeFeed daily digest, %(day)s") % {"day": timezone.localdate(now).isoformat()}, ""]
     lines.append(_("Overdue:") + (" " + _("none") if not overdue else ""))
     lines += [f"  {row['assignee__name']}: {row['n']}" for row in overdue]

@@ -29,7 +29,7 @@ def _public_address(host, port):
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror:
         raise MediaRefused("the host cannot be resolved") from None
-    private_ok = getattr(settings, "OPEN311_MEDIA_ALLOW_PRIVATE", False)  # tests serve media from loopback
+    private_ok = settings.OPEN311_MEDIA_ALLOW_PRIVATE
     for _family, _type, _proto, _name, address in infos:
         if not private_ok and not _is_public(ipaddress.ip_address(address[0].split("%")[0])):
             raise MediaRefused("the host is not a public address")
@@ -125,7 +125,7 @@ def _fetch(url, *, allowed_hosts, deadline, _port):
         raise MediaRefused("only the standard http and https ports are used")
     port = _port or default  # _port: only the tests' loopback server on a free port
     address = _public_address(host, port)
-    limit = getattr(settings, "PHOTO_MAX_BYTES", 15 * 1024 * 1024)
+    limit = settings.PHOTO_MAX_BYTES
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query

@@ -109,7 +109,7 @@ def api(view):
             response = error(fmt, 405, 405, f"{request.method} is not allowed here")
             response["Allow"] = ", ".join(getattr(view, "methods", ("GET", "HEAD")))
             return response
-        configured = getattr(settings, "OPEN311_JURISDICTION", "")
+        configured = settings.OPEN311_JURISDICTION
         asked = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
         if configured and asked and asked != configured:
             return error(fmt, 404, 404, f"unknown jurisdiction_id {asked[:50]!r}")
@@ -283,7 +283,7 @@ def _community(latitude, longitude):
         found = nearest(areas, latitude, longitude)
         if found:
             return found
-    default = getattr(settings, "OPEN311_DEFAULT_COMMUNITY", "")
+    default = settings.OPEN311_DEFAULT_COMMUNITY
     return areas.filter(name=default).first() or areas.first()
 
 
