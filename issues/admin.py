@@ -41,7 +41,6 @@ class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "short_label", "time_limit", "time_limit_unit", "default_organization", "position"]
     list_editable = ["position"]
     list_select_related = ["default_organization"]
-    prepopulated_fields = {}
 
 
 @admin.register(Campaign)
@@ -116,7 +115,6 @@ class ReportAdmin(admin.ModelAdmin):
     search_fields = ["description", "address"]
     show_full_result_count = False
     list_per_page = 50
-    date_hierarchy = None
     inlines = [PhotoInline, EventInline]
     actions = [
         "dispatch_selected",
