@@ -58,6 +58,8 @@ PERMISSIONS = {
         ],
         "issues": [
             "view_report",
+            "view_reportphoto",
+            "view_reportevent",
             "change_report",
             "view_triagereport",
             "change_triagereport",
@@ -91,6 +93,8 @@ PERMISSIONS = {
         "volunteers": ["view_volunteer", "view_serviceitem", "view_activity", "view_pointsentry", "view_quarter"],
         "issues": [
             "view_report",
+            "view_reportphoto",
+            "view_reportevent",
             "view_category",
             "view_campaign",
             "view_extensionrequest",

@@ -91,9 +91,31 @@ class EventInline(admin.TabularInline):
     model = ReportEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "action_label", "from_state", "to_state", "actor", "organization", "note", "is_public"]
+    fields = [
+        "created_at",
+        "action_label",
+        "from_state",
+        "to_state",
+        "actor_label",
+        "organization",
+        "note",
+        "is_public",
+    ]
     readonly_fields = fields
     ordering = ["created_at", "id"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor__volunteer", "organization")
+
+    @admin.display(description=gettext_lazy("by"))
+    def actor_label(self, event):
+        # A courier appears by the shortened name, as on the rest of the page: their user name is
+        # their phone number, which a handler has no need of.
+        actor = event.actor
+        if actor is None:
+            return "—"
+        volunteer = getattr(actor, "volunteer", None)
+        return volunteer.short_name if volunteer is not None else str(actor)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -240,7 +262,8 @@ class ReportAdmin(admin.ModelAdmin):
     # --- moves -----------------------------------------------------------------
 
     def changelist_view(self, request, extra_context=None):
-        gaps = deadlines.calendar_gaps()
+        # Only coordinators can act on it (they set the deadlines); handlers would see it on every list.
+        gaps = deadlines.calendar_gaps() if request.user.is_coordinator else []
         if gaps:
             messages.warning(
                 request,

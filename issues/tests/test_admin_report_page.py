@@ -1,0 +1,75 @@
+"""What each staff role sees on a report's admin page and on the admin index (issue 16, first slice)."""
+
+import pytest
+from django.urls import reverse
+
+from issues import deadlines
+from issues.models import ReportEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(report):
+    return reverse("admin:issues_report_change", args=[report.pk])
+
+
+@pytest.fixture
+def dispatched(make_report, coordinator):
+    # Dispatched to 龙西社区, handler_a's organization.
+    return make_report("dispatched", by_coordinator=coordinator)
+
+
+@pytest.mark.parametrize("role", ["coordinator", "handler_a"])
+def test_the_report_page_shows_the_photos_and_the_timeline(client, request, dispatched, role):
+    client.force_login(request.getfixturevalue(role))
+    page = client.get(change_url(dispatched)).content.decode()
+    photo = dispatched.photos.get()
+    assert photo.image.url in page and photo.thumbnail.url in page
+    for event in ReportEvent.objects.filter(report=dispatched):
+        assert str(event.get_action_display()) in page
+    # The courier appears by the shortened name, never by the phone number that is their user name.
+    assert dispatched.reporter.user.phone not in page
+    assert dispatched.reporter.short_name in page
+    # ... and the photo behind the link opens for this role.
+    assert client.get(photo.image.url).status_code == 200
+
+
+def test_a_handler_of_another_organization_sees_neither_page_nor_photos(client, handler_b, dispatched):
+    client.force_login(handler_b)
+    response = client.get(change_url(dispatched))
+    assert response.status_code in (302, 404)
+    photo = dispatched.photos.get()
+    assert photo.image.url not in response.content.decode()
+    assert client.get(photo.image.url).status_code == 404
+
+
+def test_the_daily_work_comes_first_on_the_admin_index(client, coordinator):
+    client.force_login(coordinator)
+    page = client.get(reverse("admin:index")).content.decode()
+    app_list = page[page.index('id="content-main"') :]
+
+    def position(name):
+        return app_list.index(f'href="{reverse(name)}"')
+
+    order = [position(f"admin:issues_{model}_changelist") for model in ["triagereport", "report", "extensionrequest"]]
+    assert order == sorted(order)
+    # Before every other app's models.
+    assert order[-1] < position("admin:volunteers_volunteer_changelist")
+    assert order[-1] < position("admin:beefeed_organization_changelist")
+
+
+def test_the_admin_index_headers_for_screen_readers_are_in_chinese(client, coordinator):
+    client.force_login(coordinator)
+    page = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "Model name" not in page and "Change or view list link" not in page
+    assert "模型名称" in page
+
+
+def test_the_calendar_warning_is_for_coordinators_only(client, coordinator, handler_a):
+    gaps = deadlines.calendar_gaps()
+    client.force_login(handler_a)
+    handler_page = client.get(reverse("admin:issues_report_changelist")).content.decode()
+    assert "chinese-calendar" not in handler_page
+    client.force_login(coordinator)
+    coordinator_page = client.get(reverse("admin:issues_report_changelist")).content.decode()
+    assert ("chinese-calendar" in coordinator_page) == bool(gaps)
