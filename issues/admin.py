@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, F, Value, When
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -20,6 +21,7 @@ from beefeed.parsing import parse_id, readable
 from issues import awards, deadlines, exports, workflow
 from issues.forms import DispatchForm
 from issues.models import (
+    IN_HAND,
     Action,
     Campaign,
     Category,
@@ -132,7 +134,15 @@ class EventInline(admin.TabularInline):
 class ReportAdmin(admin.ModelAdmin):
     list_display = ["ref", "thumb", "category", "community", "state_badge", "assignee", "time_left", "created_at"]
     list_display_links = ["ref", "thumb"]
-    list_filter = ["state", OverdueFilter, "category", "assignee", "community", "campaign"]
+    # Organizations and communities offered as filters are those of the reports this user may see.
+    list_filter = [
+        "state",
+        OverdueFilter,
+        "category",
+        ("assignee", admin.RelatedOnlyFieldListFilter),
+        ("community", admin.RelatedOnlyFieldListFilter),
+        "campaign",
+    ]
     list_select_related = ["category", "community", "assignee"]
     search_fields = ["description", "address"]
     show_full_result_count = False
@@ -175,6 +185,13 @@ class ReportAdmin(admin.ModelAdmin):
             .select_related("category", "community", "assignee", "reporter")
             .prefetch_related("photos")
         )
+
+    def get_ordering(self, request):
+        if request.user.is_coordinator:
+            return super().get_ordering(request)
+        # A handler works by urgency: reports in hand first, overdue before due soonest.
+        in_hand_first = Case(When(state__in=IN_HAND, then=Value(0)), default=Value(1))
+        return [in_hand_first, F("deadline").asc(nulls_last=True), "-created_at"]
 
     def get_readonly_fields(self, request, obj=None):
         editable = self.coordinator_editable if request.user.is_coordinator else []

@@ -1,10 +1,14 @@
 """What each staff role sees on a report's admin page and on the admin index (issue 16, first slice)."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from issues import deadlines
-from issues.models import ReportEvent
+from beefeed.models import Organization
+from issues import deadlines, workflow
+from issues.models import Report, ReportEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +77,33 @@ def test_the_calendar_warning_is_for_coordinators_only(client, coordinator, hand
     client.force_login(coordinator)
     coordinator_page = client.get(reverse("admin:issues_report_changelist")).content.decode()
     assert ("chinese-calendar" in coordinator_page) == bool(gaps)
+
+
+def test_a_handlers_list_puts_the_most_urgent_first(client, coordinator, handler_a, make_report):
+    now = timezone.now()
+    later = make_report("dispatched", by_coordinator=coordinator)
+    overdue = make_report("dispatched", by_coordinator=coordinator)
+    soon = make_report("in_progress", by_coordinator=coordinator, handler=handler_a)
+    resolved = make_report("resolved", by_coordinator=coordinator, handler=handler_a)
+    # Deadlines as the clock would have made them (the move set them; only the test moves them).
+    Report.objects.filter(pk=later.pk).update(deadline=now + timedelta(days=3))
+    Report.objects.filter(pk=overdue.pk).update(deadline=now - timedelta(hours=2))
+    Report.objects.filter(pk=soon.pk).update(deadline=now + timedelta(hours=3))
+    Report.objects.filter(pk=resolved.pk).update(deadline=now - timedelta(days=1))
+    client.force_login(handler_a)
+    page = client.get(reverse("admin:issues_report_changelist")).content.decode()
+    positions = [page.index(f">{r.reference}<") for r in (overdue, soon, later, resolved)]
+    assert positions == sorted(positions)
+
+
+def test_a_handlers_filters_offer_only_what_they_can_see(client, coordinator, handler_a, handler_b, make_report):
+    mine = make_report("dispatched", by_coordinator=coordinator)
+    elsewhere = make_report("submitted")
+    workflow.dispatch(elsewhere, by=coordinator, organization=handler_b.organization, notify=False)
+    Organization.objects.create(name="区城管局", kind=Organization.Kind.DEPARTMENT)
+    client.force_login(handler_a)
+    page = client.get(reverse("admin:issues_report_changelist")).content.decode()
+    assert mine.reference in page and elsewhere.reference not in page
+    filters = page[page.index('id="changelist-filter"') :]
+    assert "区城管局" not in filters and handler_b.organization.name not in filters
+    assert handler_a.organization.name in filters
