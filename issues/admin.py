@@ -197,6 +197,20 @@ class ReportAdmin(admin.ModelAdmin):
         editable = self.coordinator_editable if request.user.is_coordinator else []
         return [f for f in self.fields if f not in editable]
 
+    # Shown only when the report has them: a new report's page has no six empty rows.
+    shown_when_set = ["station", "assignee", "deadline", "reject_reason", "duplicate_of", "resolution_note"]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is None:
+            return fields
+        hidden = {name for name in self.shown_when_set if getattr(obj, name) in (None, "")}
+        if obj.deadline is None or obj.state not in IN_HAND:
+            hidden.add("time_left")
+        if not request.user.is_coordinator and obj.campaign_id is None:
+            hidden.add("campaign")
+        return [f for f in fields if f not in hidden]
+
     def has_add_permission(self, request):
         # Reports come from couriers and clients, through the workflow.
         return False

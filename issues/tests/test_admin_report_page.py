@@ -107,3 +107,19 @@ def test_a_handlers_filters_offer_only_what_they_can_see(client, coordinator, ha
     filters = page[page.index('id="changelist-filter"') :]
     assert "区城管局" not in filters and handler_b.organization.name not in filters
     assert handler_a.organization.name in filters
+
+
+def test_a_new_reports_page_shows_no_empty_rows(client, coordinator, make_report):
+    report = make_report()
+    client.force_login(coordinator)
+    page = client.get(change_url(report)).content.decode()
+    for field in ["field-reject_reason", "field-duplicate_of", "field-resolution_note", "field-deadline"]:
+        assert field not in page
+    assert "field-description" in page and "field-reporter_short" in page
+
+
+def test_a_rejected_reports_page_shows_why(client, coordinator, make_report):
+    report = make_report("rejected", by_coordinator=coordinator)
+    client.force_login(coordinator)
+    page = client.get(change_url(report)).content.decode()
+    assert "field-reject_reason" in page
