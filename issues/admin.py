@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
@@ -514,7 +515,29 @@ class ReportAdmin(admin.ModelAdmin):
 class TriageAdmin(ReportAdmin):
     """The coordinators' queue: new reports, oldest first."""
 
-    list_filter = ["category", "community"]
+    # Everything here waits for triage: no state, organization or deadline columns, but what the
+    # coordinator decides on (photo, category, place, the courier's words) and how long it waited.
+    list_display = ["ref", "thumb", "category", "community", "summary", "waiting"]
+    list_filter = ["category", ("community", admin.RelatedOnlyFieldListFilter)]
+
+    @admin.display(description=gettext_lazy("description"))
+    def summary(self, report):
+        first_line = (report.description or "").strip().splitlines()[0:1]
+        text = first_line[0] if first_line else ""
+        return text if len(text) <= 40 else text[:39] + "…"
+
+    @admin.display(description=gettext_lazy("waiting"), ordering="created_at")
+    def waiting(self, report):
+        waited = timezone.now() - report.created_at
+        hours = int(waited.total_seconds() // 3600)
+        if hours >= 24:
+            text = _("%(d)d d %(h)d h") % {"d": hours // 24, "h": hours % 24}
+        else:
+            text = _("%(h)d h %(m)d min") % {"h": hours, "m": int(waited.total_seconds() // 60) % 60}
+        if waited > timedelta(hours=settings.TRIAGE_HOURS):
+            return format_html('<strong class="bf-late">{}</strong>', text)
+        return text
+
     actions = ["dispatch_selected", "export_selected_xlsx", "export_selected_csv"]
 
     def get_queryset(self, request):

@@ -1,5 +1,6 @@
 """What each staff role sees on a report's admin page and on the admin index (issue 16, first slice)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -123,3 +124,17 @@ def test_a_rejected_reports_page_shows_why(client, coordinator, make_report):
     client.force_login(coordinator)
     page = client.get(change_url(report)).content.decode()
     assert "field-reject_reason" in page
+
+
+def test_the_triage_queue_shows_the_words_and_how_long_each_report_waited(client, coordinator, make_report, settings):
+    settings.TRIAGE_HOURS = 4
+    fresh = make_report(description="龙西小区12栋窨井盖破损\n第二行补充说明")
+    late = make_report(description="广场花苑小区3栋的垃圾桶坏了")
+    Report.objects.filter(pk=late.pk).update(created_at=timezone.now() - timedelta(hours=5, minutes=10))
+    client.force_login(coordinator)
+    page = client.get(reverse("admin:issues_triagereport_changelist")).content.decode()
+    assert "龙西小区12栋窨井盖破损" in page and "第二行补充说明" not in page
+    # Oldest first; past TRIAGE_HOURS in red.
+    assert page.index(late.reference) < page.index(fresh.reference)
+    assert re.search(r'<strong class="bf-late">5小时1\d分</strong>', page)
+    assert re.search(r"<td[^>]*>0小时\d+分</td>", page)  # the fresh one: not red
