@@ -150,6 +150,7 @@ class ReportAdmin(admin.ModelAdmin):
     list_per_page = 50
     inlines = [PhotoInline, EventInline]
     actions = [
+        "dispatch_to_defaults",
         "dispatch_selected",
         "publish_selected",
         "reverse_points_selected",
@@ -438,31 +439,42 @@ class ReportAdmin(admin.ModelAdmin):
 
     # --- bulk actions ----------------------------------------------------------
 
+    def _dispatch_each(self, request, queryset, *, organization, deadline, note):
+        """Dispatch every selected report through the workflow; `organization` None: each to its
+        default (its category's organization, else its community), with its category's deadline."""
+        done, refused = 0, []
+        for report in queryset.select_related("category__default_organization", "community"):
+            try:
+                workflow.transition(
+                    report,
+                    Action.DISPATCH,
+                    by=request.user,
+                    seen_state=report.state,
+                    organization=organization,
+                    deadline=deadline,
+                    note=note,
+                )
+                done += 1
+            except workflow.TransitionError as error:
+                refused.append(f"{report.reference}: {error}")
+        if done:
+            messages.success(request, _("%(n)d reports dispatched.") % {"n": done})
+        for text in refused:
+            messages.warning(request, text)
+
+    @admin.action(
+        description=gettext_lazy("Dispatch selected reports, each to its category's default organization"),
+        permissions=["change"],
+    )
+    def dispatch_to_defaults(self, request, queryset):
+        return self._dispatch_each(request, queryset, organization=None, deadline=None, note="")
+
     @admin.action(description=gettext_lazy("Dispatch selected reports to one organization"), permissions=["change"])
     def dispatch_selected(self, request, queryset):
         if "organization" in request.POST:
             form = DispatchForm(request.POST)
             if form.is_valid():
-                done, refused = 0, []
-                for report in queryset:
-                    try:
-                        workflow.transition(
-                            report,
-                            Action.DISPATCH,
-                            by=request.user,
-                            seen_state=report.state,
-                            organization=form.cleaned_data["organization"],
-                            deadline=form.cleaned_data["deadline"],
-                            note=form.cleaned_data["note"],
-                        )
-                        done += 1
-                    except workflow.TransitionError as error:
-                        refused.append(str(error))
-                if done:
-                    messages.success(request, _("%(n)d reports dispatched.") % {"n": done})
-                for text in refused:
-                    messages.warning(request, text)
-                return None
+                return self._dispatch_each(request, queryset, **form.cleaned_data)
         else:
             form = DispatchForm()
         return render(
@@ -538,7 +550,7 @@ class TriageAdmin(ReportAdmin):
             return format_html('<strong class="bf-late">{}</strong>', text)
         return text
 
-    actions = ["dispatch_selected", "export_selected_xlsx", "export_selected_csv"]
+    actions = ["dispatch_to_defaults", "dispatch_selected", "export_selected_xlsx", "export_selected_csv"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(state=State.SUBMITTED).order_by("created_at")

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from beefeed.models import Organization
 from issues import deadlines, workflow
-from issues.models import Report, ReportEvent
+from issues.models import Category, Report, ReportEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +138,46 @@ def test_the_triage_queue_shows_the_words_and_how_long_each_report_waited(client
     assert page.index(late.reference) < page.index(fresh.reference)
     assert re.search(r'<strong class="bf-late">5小时1\d分</strong>', page)
     assert re.search(r"<td[^>]*>0小时\d+分</td>", page)  # the fresh one: not red
+
+
+def test_bulk_dispatch_sends_each_report_to_its_own_categorys_default(
+    client, coordinator, make_report, category, other_category, community_a, community_b
+):
+    Category.objects.filter(pk=other_category.pk).update(default_organization=community_b)
+    # A category without a default organization: the report goes to its own community.
+    to_community = make_report(category=category)
+    to_default = make_report(category=other_category)
+    already = make_report("dispatched", by_coordinator=coordinator)
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("admin:issues_triagereport_changelist"),
+        {"action": "dispatch_to_defaults", "_selected_action": [to_community.pk, to_default.pk]},
+        follow=True,
+    )
+    assert "2" in response.content.decode()
+    for report, organization in [(to_community, community_a), (to_default, community_b)]:
+        report.refresh_from_db()
+        assert report.state == "dispatched" and report.assignee == organization
+        assert report.deadline is not None
+        # Through the workflow: the dispatch is on the timeline.
+        assert report.events.filter(action="dispatch", actor=coordinator).exists()
+    # A report that moved on meanwhile is refused with its reference, and stays as it was.
+    response = client.post(
+        reverse("admin:issues_report_changelist"),
+        {"action": "dispatch_to_defaults", "_selected_action": [already.pk]},
+        follow=True,
+    )
+    assert already.reference in response.content.decode()
+    already.refresh_from_db()
+    assert already.events.filter(action="dispatch").count() == 1
+
+
+def test_a_handler_cannot_bulk_dispatch(client, handler_a, make_report):
+    report = make_report()
+    client.force_login(handler_a)
+    client.post(
+        reverse("admin:issues_report_changelist"),
+        {"action": "dispatch_to_defaults", "_selected_action": [report.pk]},
+    )
+    report.refresh_from_db()
+    assert report.state == "submitted"
