@@ -152,7 +152,8 @@ def _nearby_limit_reached(request):
 
 def _duplicate_hint(report, lat, lng):
     """One possible duplicate as the courier's form shows it: no text, no state, no exact place."""
-    metres = max(NEARBY_ROUNDING_M, round(distance_m(lat, lng, report.latitude, report.longitude) / 10) * 10)
+    metres = distance_m(lat, lng, report.latitude, report.longitude)
+    metres = max(NEARBY_ROUNDING_M, round(metres / NEARBY_ROUNDING_M) * NEARBY_ROUNDING_M)
     photos_shown = report.before_photos if report.state == State.PUBLISHED else []
     return {
         "reference": report.reference,
