@@ -47,6 +47,13 @@ class Action(models.TextChoices):
     EXTENSION_REFUSED = "extension_refused", _("Extension refused")
     RATED = "rated", _("Rated by the reporter")
     PHOTOS_DELETED = "photos_deleted", _("Photos deleted")
+    # The back office's desk (issue 16): claims by a community, merges of duplicates, moderation
+    # before publication, reports entered by staff on someone's behalf, internal notes.
+    CLAIM = "claim", _("Claimed by the community")
+    MERGE = "merge", _("Merged as the same problem")
+    MODERATE = "moderate", _("Moderated for the public")
+    ENTER = "enter", _("Entered by staff")
+    NOTE = "note", _("Internal note")
 
 
 # States in which a handler holds the work and the deadline runs.
