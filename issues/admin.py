@@ -19,7 +19,7 @@ from beefeed import spreadsheets
 from beefeed.admin_tools import ReadOnlyAdminMixin, ask_then
 from beefeed.models import Organization
 from beefeed.parsing import parse_id, readable
-from issues import awards, deadlines, exports, workflow
+from issues import awards, deadlines, exports, report_page, workflow
 from issues.forms import DispatchForm
 from issues.models import (
     IN_HAND,
@@ -71,6 +71,7 @@ class OverdueFilter(admin.SimpleListFilter):
 class PhotoInline(admin.TabularInline):
     model = ReportPhoto
     extra = 0
+    classes = ["collapse"]  # the page shows the photos large at its top (_photos.html); this is the file list
     can_delete = False
     fields = ["kind", "preview"]
     readonly_fields = ["kind", "preview"]
@@ -384,6 +385,10 @@ class ReportAdmin(admin.ModelAdmin):
             extra_context["may_extend"] = far_future is not None and not workflow.extension_refusal(
                 report, by=request.user, deadline=far_future
             )
+            # The report at a glance above the fields (templates/admin/issues/report/_overview.html).
+            extra_context.update(report_page.overview(report, request.user))
+            if report.time_left() is not None:
+                extra_context.update(deadline=report.deadline, time_left=self.time_left(report))
         return super().change_view(request, object_id, form_url, extra_context)
 
     def act_view(self, request, pk, action):

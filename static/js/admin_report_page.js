@@ -1,0 +1,60 @@
+// The report page in the admin (templates/admin/issues/report/_overview.html): a photo opens large
+// in a dialog (Esc or the button closes it; without JavaScript the link opens the file), and the
+// place is drawn on a small map over the site's tiles. The address and coordinates are always in
+// the page as text; when the tiles cannot load (offline, blocked) the map goes away again.
+(function () {
+  "use strict";
+
+  var dialog = document.getElementById("bf-photo-dialog");
+  if (dialog && typeof dialog.showModal === "function") {
+    var big = dialog.querySelector("img");
+    var opener = null;
+    document.querySelectorAll("a[data-enlarge]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) { return; }
+        event.preventDefault();
+        opener = link;
+        big.src = link.href;
+        big.alt = link.querySelector("img").alt;
+        dialog.showModal();
+      });
+    });
+    dialog.querySelector(".bf-dialog-close").addEventListener("click", function () { dialog.close(); });
+    // A click on the dark backdrop (the dialog itself, not the photo) closes it too.
+    dialog.addEventListener("click", function (event) { if (event.target === dialog) { dialog.close(); } });
+    dialog.addEventListener("close", function () {
+      big.removeAttribute("src");
+      if (opener) { opener.focus(); }
+    });
+  }
+
+  var box = document.getElementById("bf-report-map");
+  if (!box || typeof L === "undefined") { return; }
+  var tiles = JSON.parse(document.getElementById("map-tiles").textContent);
+  var here = [parseFloat(box.dataset.lat), parseFloat(box.dataset.lng)];
+  if (isNaN(here[0]) || isNaN(here[1])) { return; }
+  box.hidden = false;
+  var map = L.map(box, { scrollWheelZoom: false }).setView(here, 17);
+  var loaded = 0;
+  var failed = false;
+
+  function giveUp() {
+    if (failed || loaded) { return; }
+    failed = true;
+    map.remove();
+    box.hidden = true;
+    box.dataset.tiles = "failed";
+  }
+
+  tiles.layers.forEach(function (layer, index) {
+    var options = { maxZoom: tiles.max_zoom, attribution: index === 0 ? tiles.attribution : "" };
+    if (layer.subdomains) { options.subdomains = layer.subdomains; }
+    L.tileLayer(layer.url, options)
+      .on("tileload", function () { loaded += 1; box.dataset.tiles = "loaded"; })
+      .on("tileerror", giveUp)
+      .addTo(map);
+  });
+  L.circleMarker(here, { radius: 9, weight: 3, color: "#b3261e", fillColor: "#f5b400", fillOpacity: 0.9 }).addTo(map);
+  // Tiles that never answer (a firewall that drops) fail as well, after a while.
+  window.setTimeout(giveUp, 10000);
+})();
