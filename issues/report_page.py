@@ -104,4 +104,3 @@ def nearby_reports(report, user, *, radius_m=NEARBY_RADIUS_M, limit=NEARBY_SHOWN
         if meters <= radius_m:
             found.append(Nearby(report=other, distance_m=round(meters)))
     return sorted(found, key=lambda n: (n.distance_m, n.report.pk))[:limit]
-
