@@ -54,7 +54,16 @@
       .on("tileerror", giveUp)
       .addTo(map);
   });
-  L.circleMarker(here, { radius: 9, weight: 3, color: "#b3261e", fillColor: "#f5b400", fillOpacity: 0.9 }).addTo(map);
+  // The 100 m around it, and the open reports listed under "nearby", each a way to its page.
+  L.circle(here, { radius: parseFloat(box.dataset.radius) || 100, weight: 1, dashArray: "4 4", fill: false, color: "#1f5fbf", interactive: false }).addTo(map);
+  document.querySelectorAll(".bf-nearby-list li[data-lat]").forEach(function (item) {
+    var link = item.querySelector("a");
+    L.circleMarker([parseFloat(item.dataset.lat), parseFloat(item.dataset.lng)], {
+      radius: 6, weight: 2, color: "#1d1d1f", fillColor: "#9a9aa2", fillOpacity: 0.9
+    }).bindTooltip(link.textContent).on("click", function () { window.location.href = link.href; }).addTo(map);
+  });
+  L.circleMarker(here, { radius: 9, weight: 3, color: "#b3261e", fillColor: "#f5b400", fillOpacity: 0.9 })
+    .bindTooltip(box.dataset.here || "").addTo(map);
   // Tiles that never answer (a firewall that drops) fail as well, after a while.
   window.setTimeout(giveUp, 10000);
 })();
