@@ -66,8 +66,14 @@ class PageProblems:
         page.on("response", self._response)
 
     def _console(self, msg):
-        if msg.type == "error":
-            self.errors.append(f"console: {msg.text} ({msg.location.get('url', '')})")
+        url = msg.location.get("url", "")
+        # A map tile that cannot load (offline, as here) is the tile server's, and the pages that draw
+        # maps do without it; a resource of our own that fails is ours.
+        if msg.type == "error" and not (msg.text.startswith("Failed to load resource") and not self._ours(url)):
+            self.errors.append(f"console: {msg.text} ({url})")
+
+    def _ours(self, url):
+        return url.startswith(self.base_url)
 
     def _failed(self, request):
         # A fetch cut short because the page moved on is not a server failure.
