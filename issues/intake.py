@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -63,7 +64,7 @@ class IntakeForm(forms.Form):
     description = forms.CharField(
         label=gettext_lazy("Description"),
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 60}),
         error_messages={
             "required": gettext_lazy("Describe the problem in a few words."),
             "max_length": gettext_lazy("At most %(limit_value)d characters (you typed %(show_value)d)."),
@@ -199,10 +200,9 @@ def enter_view(model_admin, request):
             except workflow.TransitionError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(
-                    request,
-                    _("Report %(ref)s entered. Enter another one from the report list.") % {"ref": report.reference},
-                )
+                text = _("Report %(ref)s entered.") % {"ref": report.reference}
+                again = reverse("admin:issues_report_enter")
+                messages.success(request, format_html('{} <a href="{}">{}</a>', text, again, _("Enter another report")))
                 return HttpResponseRedirect(reverse("admin:issues_report_change", args=[report.pk]))
         if uploads and not photo_errors:
             photo_errors.append(_("Your photos were not kept: please add them again."))
