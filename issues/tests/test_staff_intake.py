@@ -158,6 +158,10 @@ def test_the_telephone_note_is_on_no_public_page(client, desk, form, coordinator
         ({"source": "boss"}, "谁发来的"),
         ({"community": "", "latitude": "", "longitude": ""}, "请选择所属社区"),
         ({"volunteer": "1e9", "source": "volunteer"}, "请选择已审核的小蜜蜂"),
+        ({"volunteer": "-1", "source": "volunteer"}, "请选择已审核的小蜜蜂"),
+        ({"community": "99999999999999999999999"}, "请选择所属社区"),
+        ({"latitude": "30.27\x00", "longitude": "nan"}, "无法识别位置"),
+        ({"address": "", "latitude": "inf", "longitude": "118.1"}, "无法识别位置"),
     ],
 )
 def test_bad_input_keeps_the_text_and_creates_nothing(desk, form, changes, message):
@@ -167,6 +171,12 @@ def test_bad_input_keeps_the_text_and_creates_nothing(desk, form, changes, messa
     assert message in page
     assert "龙西小区12栋窨井盖破损" in page and NOTE in page  # what the coordinator typed stays
     assert Report.objects.count() == 0 and ReportEvent.objects.count() == 0
+
+
+def test_a_description_of_nothing_but_blanks_is_refused(desk, form):
+    response = desk.post(ENTER_URL, form(description=" \x00 \n"))
+    assert response.status_code == 400 and "请用一句话描述问题" in response.content.decode()
+    assert Report.objects.count() == 0
 
 
 def test_a_bad_photo_keeps_the_text_and_creates_nothing(desk, form, media_root):
