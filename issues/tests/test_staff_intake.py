@@ -174,8 +174,9 @@ def test_bad_input_keeps_the_text_and_creates_nothing(desk, form, changes, messa
 
 
 def test_a_description_of_nothing_but_blanks_is_refused(desk, form):
-    response = desk.post(ENTER_URL, form(description=" \x00 \n"))
+    response = desk.post(ENTER_URL, form(description=" \n\t "))
     assert response.status_code == 400 and "请用一句话描述问题" in response.content.decode()
+    assert desk.post(ENTER_URL, form(description="井盖\x00坏了")).status_code == 400  # a null character: refused
     assert Report.objects.count() == 0
 
 
