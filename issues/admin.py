@@ -19,7 +19,7 @@ from beefeed import spreadsheets
 from beefeed.admin_tools import ReadOnlyAdminMixin, ask_then
 from beefeed.models import Organization
 from beefeed.parsing import parse_id, readable
-from issues import awards, deadlines, exports, report_page, workflow
+from issues import awards, deadlines, exports, intake, report_page, workflow
 from issues.forms import DispatchForm
 from issues.models import (
     IN_HAND,
@@ -312,6 +312,15 @@ class ReportAdmin(admin.ModelAdmin):
     def get_urls(self):
         opts = self.model._meta
         return [
+            # Staff intake (代录问题): issues.intake, for coordinators only.
+            path(
+                "enter/", self.admin_site.admin_view(self.enter_view), name=f"{opts.app_label}_{opts.model_name}_enter"
+            ),
+            path(
+                "enter/community/",
+                self.admin_site.admin_view(self.enter_community_view),
+                name=f"{opts.app_label}_{opts.model_name}_enter_community",
+            ),
             path(
                 "<int:pk>/act/<str:action>/",
                 self.admin_site.admin_view(self.act_view),
@@ -323,6 +332,12 @@ class ReportAdmin(admin.ModelAdmin):
                 name=f"{opts.app_label}_{opts.model_name}_export",
             ),
         ] + super().get_urls()
+
+    def enter_view(self, request):
+        return intake.enter_view(self, request)
+
+    def enter_community_view(self, request):
+        return intake.community_view(self, request)
 
     def export_view(self, request, fmt):
         """The list as filtered and searched on screen, as .xlsx or .csv (handlers: their own reports only)."""

@@ -17,7 +17,7 @@ from beefeed.parsing import Unreadable, parse_id, parse_page, readable
 from beefeed.views import too_many
 from issues import exports, stats, workflow
 from issues.forms import MAX_PHOTOS, RatingForm, ReportForm
-from issues.models import DUPLICATE_RADIUS_M, Category, Report, ReportEvent, ReportPhoto, State
+from issues.models import DUPLICATE_RADIUS_M, Action, Category, Report, ReportEvent, ReportPhoto, State
 from issues.queries import CachedCountPaginator, board_filter, home_figures, possible_duplicates
 from stations.models import Station
 from volunteers.access import approved_volunteer_required
@@ -169,7 +169,8 @@ def my_reports(request):
         request.volunteer.reports.select_related("category", "community", "assignee", "rating")
         .prefetch_related(
             Prefetch("photos", queryset=ReportPhoto.objects.all()),
-            Prefetch("events", queryset=ReportEvent.objects.order_by("created_at", "id")),
+            # A report a coordinator entered for the volunteer reads as their own (the ENTER event is staff's).
+            Prefetch("events", queryset=ReportEvent.objects.exclude(action=Action.ENTER).order_by("created_at", "id")),
         )
         .order_by("-created_at")
     )

@@ -138,6 +138,53 @@ def submit_client_report(*, client, category, description, community, latitude, 
     )
 
 
+def enter_report(
+    *,
+    by,
+    volunteer,
+    note="",
+    category,
+    description,
+    community,
+    latitude=None,
+    longitude=None,
+    address="",
+    photos=(),
+    now=None,
+    notify=True,
+):
+    """A report that reached a coordinator in the WeChat group or by telephone, entered by `by` (issues.intake).
+
+    The same submission as the courier's (one `SUBMIT` event, the same photos, the same checks), then an
+    internal `ENTER` event with the coordinator as its actor and `note`. With `volunteer`, the report is
+    theirs (submitted in their name, on their /me/reports/, paid by its moves as their own); with
+    `volunteer=None`, it came from a resident by telephone: no reporter, no personal data.
+    """
+    if not _coordinator(by, None, None):
+        raise TransitionError(_("Only a coordinator enters a report on someone's behalf."))
+    if volunteer is not None and not volunteer.is_approved:
+        raise TransitionError(_("This volunteer has not been approved: the report cannot be credited to them."))
+    source = _("Sent by the volunteer in the group") if volunteer is not None else _("A resident by telephone")
+    note = (note or "").strip()
+    return _create_report(
+        reporter=volunteer,
+        actor=volunteer.user if volunteer is not None else None,
+        note="",
+        category=category,
+        description=description,
+        community=community,
+        latitude=latitude,
+        longitude=longitude,
+        address=address,
+        station=None,
+        campaign=None,
+        photos=photos,
+        now=now,
+        notify=notify,
+        entered=(by, f"{source}: {note}" if note else source),
+    )
+
+
 def _create_report(
     *,
     reporter,
@@ -154,7 +201,9 @@ def _create_report(
     photos,
     now,
     notify,
+    entered=None,
 ):
+    """`entered`: (coordinator, note) when staff entered it on someone's behalf: an internal ENTER event."""
     if not (description or "").strip():
         raise TransitionError(_("Describe the problem in a few words."))
     if latitude is None and not (address or "").strip():
@@ -187,6 +236,9 @@ def _create_report(
                 is_public=True,
                 created_at=now,
             )
+            if entered is not None:
+                entered_by, entry_note = entered
+                _event(report, Action.ENTER, by=entered_by, note=entry_note, now=now)
             if notify:
                 notifications.queue(event)
     except BaseException:

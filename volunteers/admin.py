@@ -54,6 +54,7 @@ class VolunteerAdmin(admin.ModelAdmin):
     list_filter = ["status", "community", "work_type", "party_member"]
     list_select_related = ["user", "community"]
     search_fields = ["name", "user__phone"]
+    ordering = ["name", "pk"]  # also the autocomplete's (staff intake), which pages its answers
     readonly_fields = ["user", "card_number", "status", "joined_at", "approved_at", "approved_by", "ledger_links"]
     fields = [
         "name",
