@@ -26,6 +26,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from PIL import Image, UnidentifiedImageError
 
 from beefeed import generations
@@ -150,7 +151,7 @@ def moderate(report, *, by, public_description=None, photos=None, now=None):
 
     `public_description`: the text the public reads (None: unchanged; empty or the courier's own
     words: the courier's own words). `photos`: {photo pk: {"hidden": bool, "areas": JSON text or
-    list}} for the report's photos to change (others, and pks of other reports' photos, are left
+    list (absent: unchanged)}} for the report's photos to change (others, and pks of other reports' photos, are left
     alone). Everything is checked before anything is written; a ModerationError leaves the report
     and its photos as they were. Writes one internal MODERATE event naming what changed and returns
     it, or None when nothing changed.
@@ -172,7 +173,8 @@ def moderate(report, *, by, public_description=None, photos=None, now=None):
     for number, photo in enumerate(numbered_photos(report), start=1):
         if photo.pk in photos:
             change = photos[photo.pk]
-            wanted[photo.pk] = (bool(change.get("hidden")), parse_areas(change.get("areas", []), number=number))
+            areas = parse_areas(change["areas"], number=number) if "areas" in change else photo.covered
+            wanted[photo.pk] = (bool(change.get("hidden")), areas)
     # The pictures are made before the row is locked (they take a moment); the lock then decides.
     rendered, written = {}, []
     try:
@@ -223,7 +225,7 @@ def moderate(report, *, by, public_description=None, photos=None, now=None):
                 from_state=current.state,
                 to_state=current.state,
                 organization=current.assignee,
-                note="; ".join(str(item) for item in done),
+                note=pgettext("list separator", "; ").join(str(item) for item in done),
                 is_public=False,
                 created_at=now,
             )

@@ -26,10 +26,10 @@ def moderate_view(request, pk, *, model_admin):
     photos = moderation.numbered_photos(report)
     status = 200
     if request.method == "POST":
-        wanted = {
-            photo.pk: {"hidden": f"hide-{photo.pk}" in request.POST, "areas": request.POST.get(f"areas-{photo.pk}", "")}
-            for photo in photos
-        }
+        wanted = {photo.pk: {"hidden": f"hide-{photo.pk}" in request.POST} for photo in photos}
+        for photo in photos:
+            if f"areas-{photo.pk}" in request.POST:  # absent (not drawn on this page): left as they are
+                wanted[photo.pk]["areas"] = request.POST[f"areas-{photo.pk}"]
         description = request.POST.get("public_description", "")
         try:
             event = moderation.moderate(report, by=request.user, public_description=description, photos=wanted)
@@ -55,7 +55,7 @@ def moderate_view(request, pk, *, model_admin):
             "number": number,
             "photo": photo,
             "hidden": shown["photos"][photo.pk]["hidden"],
-            "areas": shown["photos"][photo.pk]["areas"],
+            "areas": shown["photos"][photo.pk].get("areas", json.dumps(photo.covered)),
         }
         for number, photo in enumerate(photos, start=1)
     ]

@@ -400,3 +400,26 @@ def test_erasing_the_courier_redacts_the_public_text_too(published, volunteer, c
     assert volunteer.name in Report.objects.get(pk=published.pk).public_text
     erase(volunteer)
     assert volunteer.name not in Report.objects.get(pk=published.pk).public_text
+
+
+def test_a_post_without_the_areas_leaves_the_covered_photo_as_it_is(client, moderated, coordinator):
+    photo = before(moderated)
+    client.force_login(coordinator)
+    response = client.post(moderate_url(moderated), {"public_description": PUBLIC_TEXT})
+    assert response.status_code == 302
+    photo.refresh_from_db()
+    assert photo.covered == [AREA] and photo.is_covered
+    assert not after(moderated).hidden  # the checkbox was not sent: shown again
+
+
+def test_the_retention_of_a_rejected_report_deletes_the_covered_copies_too(
+    make_report, coordinator, media_root, django_capture_on_commit_callbacks
+):
+    report = make_report("rejected", by_coordinator=coordinator)
+    photo = report.photos.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.moderate(report, by=coordinator, photos={photo.pk: {"areas": [AREA]}})
+    photo.refresh_from_db()
+    assert photo.is_covered
+    workflow.delete_photos_of_rejected(report, retention_days=30)
+    assert files_under(media_root) == []
