@@ -151,8 +151,8 @@ def moderate(report, *, by, public_description=None, photos=None, now=None):
 
     `public_description`: the text the public reads (None: unchanged; empty or the courier's own
     words: the courier's own words). `photos`: {photo pk: {"hidden": bool, "areas": JSON text or
-    list (absent: unchanged)}} for the report's photos to change (others, and pks of other reports' photos, are left
-    alone). Everything is checked before anything is written; a ModerationError leaves the report
+    list}} for the report's photos to change (a key left out, a photo left out, and pks of other
+    reports' photos: unchanged). Everything is checked before anything is written; a ModerationError leaves the report
     and its photos as they were. Writes one internal MODERATE event naming what changed and returns
     it, or None when nothing changed.
     """
@@ -174,7 +174,7 @@ def moderate(report, *, by, public_description=None, photos=None, now=None):
         if photo.pk in photos:
             change = photos[photo.pk]
             areas = parse_areas(change["areas"], number=number) if "areas" in change else photo.covered
-            wanted[photo.pk] = (bool(change.get("hidden")), areas)
+            wanted[photo.pk] = (bool(change["hidden"]) if "hidden" in change else photo.hidden, areas)
     # The pictures are made before the row is locked (they take a moment); the lock then decides.
     rendered, written = {}, []
     try:
