@@ -1,3 +1,4 @@
+import functools
 from datetime import timedelta
 
 from django import forms
@@ -35,6 +36,7 @@ from issues.models import (
     SupervisionNotice,
     TriageReport,
 )
+from issues.moderation_admin import moderate_view
 from issues.open311 import admin as open311_admin  # noqa: F401  (registers the API clients' admin)
 from issues.queries import possible_duplicates
 
@@ -325,6 +327,11 @@ class ReportAdmin(admin.ModelAdmin):
                 "<int:pk>/act/<str:action>/",
                 self.admin_site.admin_view(self.act_view),
                 name=f"{opts.app_label}_{opts.model_name}_act",
+            ),
+            path(
+                "<int:pk>/moderate/",
+                self.admin_site.admin_view(functools.partial(moderate_view, model_admin=self)),
+                name=f"{opts.app_label}_{opts.model_name}_moderate",
             ),
             path(
                 "export/<str:fmt>/",

@@ -184,6 +184,14 @@ class Report(models.Model):
     )
     category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="reports")
     description = models.TextField(_("description"), max_length=4000)
+    # Written only by issues.moderation: what the public reads instead of the courier's own words.
+    public_description = models.TextField(
+        _("public description"),
+        max_length=4000,
+        blank=True,
+        editable=False,
+        help_text=_("Empty: the public reads the courier's own description."),
+    )
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -335,8 +343,26 @@ class Report(models.Model):
             return None
         return self.deadline - (now or timezone.now())
 
+    @property
+    def public_text(self):
+        """The description every public output gives: the moderated text, else the courier's own."""
+        return self.public_description or self.description
+
     def photos_of(self, kind):
         return [p for p in self.photos.all() if p.kind == kind]
+
+    @property
+    def public_photos(self):
+        """The photos the public may see (not hidden), before photos first; each shows its public_url."""
+        return self.public_before_photos + self.public_after_photos
+
+    @property
+    def public_before_photos(self):
+        return [p for p in self.before_photos if not p.hidden]
+
+    @property
+    def public_after_photos(self):
+        return [p for p in self.after_photos if not p.hidden]
 
     @property
     def before_photos(self):
@@ -368,6 +394,14 @@ class ReportPhoto(models.Model):
     width = models.PositiveIntegerField(default=0, editable=False)
     height = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Moderation (issues.moderation): the public sees the covered copy, or nothing when hidden;
+    # the original above stays for the staff.
+    hidden = models.BooleanField(_("hidden from the public"), default=False, editable=False)
+    covered = models.JSONField(
+        _("covered areas"), default=list, blank=True, editable=False, help_text=_("[x, y, width, height], 0..1")
+    )
+    public_image = models.ImageField(_("public version"), upload_to="reports/", blank=True, editable=False)
+    public_thumbnail = models.ImageField(_("public thumbnail"), upload_to="reports/", blank=True, editable=False)
 
     class Meta:
         verbose_name = _("photo")
@@ -377,13 +411,45 @@ class ReportPhoto(models.Model):
         indexes = [
             models.Index(fields=["image"], name="reportphoto_image"),
             models.Index(fields=["thumbnail"], name="reportphoto_thumbnail"),
+            models.Index(fields=["public_image"], name="reportphoto_public_image"),
+            models.Index(fields=["public_thumbnail"], name="reportphoto_public_thumb"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=["before", "after"]), name="photo_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(public_image="", public_thumbnail="") | (~Q(public_image="") & ~Q(public_thumbnail="")),
+                name="photo_public_version_complete",
+            ),
         ]
 
     def __str__(self):
         return self.image.name
+
+    @property
+    def is_covered(self):
+        return bool(self.public_image)
+
+    @property
+    def public_url(self):
+        """The full picture as the public sees it: the covered copy if there is one."""
+        return (self.public_image or self.image).url
+
+    @property
+    def public_thumbnail_url(self):
+        return (self.public_thumbnail or self.thumbnail).url
+
+    @property
+    def public_file_names(self):
+        """The files of this photo anyone may fetch once its report is published (none when hidden)."""
+        if self.hidden:
+            return set()
+        if self.public_image:
+            return {self.public_image.name, self.public_thumbnail.name}
+        return {self.image.name, self.thumbnail.name}
+
+    @property
+    def file_names(self):
+        return [f.name for f in (self.image, self.thumbnail, self.public_image, self.public_thumbnail) if f]
 
 
 class ReportEvent(models.Model):

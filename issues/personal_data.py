@@ -52,7 +52,10 @@ def erase_personal_data(sender, *, volunteer, redact, **kwargs):
     delete_files_on_commit([rating.photo.name for rating in ratings if rating.photo])
     ratings.update(comment="", photo="")
     for report in Report.objects.filter(reporter=volunteer):
-        fields = {name: redact(getattr(report, name)) for name in ("description", "address", "resolution_note")}
+        fields = {
+            name: redact(getattr(report, name))
+            for name in ("description", "public_description", "address", "resolution_note")
+        }
         if report.state == State.REJECTED and report.latitude is not None:
             fields["latitude"] = round(report.latitude, ERASED_SPOT_DECIMALS)
             fields["longitude"] = round(report.longitude, ERASED_SPOT_DECIMALS)

@@ -1,6 +1,7 @@
 """Who may see a report's photos and its rating's photo (served by beefeed.privatemedia).
 
-A published report's before and after photos are public. Everything else — photos of reports
+A published report's before and after photos are public as moderated (issues.moderation): a covered
+photo's public version only, never its original; a hidden photo not at all. Everything else — photos of reports
 still open, returned or not accepted, and the reporter's re-check photo — only the reporter and
 the staff who may see the report (coordinators all, a handler their organization's) may see.
 The answer is read from the report's state on every request, so a report reopened after
@@ -23,10 +24,14 @@ def may_see(user, report):
 
 
 def report_photo_access(request, name):
-    photo = ReportPhoto.objects.select_related("report__reporter").filter(Q(image=name) | Q(thumbnail=name)).first()
+    photo = (
+        ReportPhoto.objects.select_related("report__reporter")
+        .filter(Q(image=name) | Q(thumbnail=name) | Q(public_image=name) | Q(public_thumbnail=name))
+        .first()
+    )
     if photo is None:
         return None
-    if photo.report.state == State.PUBLISHED:
+    if photo.report.state == State.PUBLISHED and name in photo.public_file_names:
         return PUBLIC
     return PRIVATE if may_see(request.user, photo.report) else None
 

@@ -154,12 +154,12 @@ def _duplicate_hint(report, lat, lng):
     """One possible duplicate as the courier's form shows it: no text, no state, no exact place."""
     metres = distance_m(lat, lng, report.latitude, report.longitude)
     metres = max(NEARBY_ROUNDING_M, round(metres / NEARBY_ROUNDING_M) * NEARBY_ROUNDING_M)
-    photos_shown = report.before_photos if report.state == State.PUBLISHED else []
+    photos_shown = report.public_before_photos if report.state == State.PUBLISHED else []
     return {
         "reference": report.reference,
         "category": report.category.name,
         "distance": _("about %(metres)d m") % {"metres": metres},
-        "thumbnail": photos_shown[0].thumbnail.url if photos_shown else None,
+        "thumbnail": photos_shown[0].public_thumbnail_url if photos_shown else None,
     }
 
 

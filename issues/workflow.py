@@ -704,7 +704,7 @@ def delete_photos_of_rejected(report, *, retention_days, now=None):
         photos = list(current.photos.all())
         if not photos:
             return []
-        names = [name for photo in photos for name in (photo.image.name, photo.thumbnail.name) if name]
+        names = [name for photo in photos for name in photo.file_names]
         ReportPhoto.objects.filter(pk__in=[photo.pk for photo in photos]).delete()
         note = _("%(count)d photos deleted %(days)d days after the report was not accepted.") % {
             "count": len(photos),

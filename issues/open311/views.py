@@ -167,14 +167,16 @@ def service_definition(request, fmt, code):
 def _request_fields(request, report):
     published = report.state == State.PUBLISHED
     updated = getattr(report, "last_event_at", None) or report.created_at  # the latest move of any kind
-    photo = report.photos.all()[0] if published and report.photos.all() else None
+    # The public, moderated text and photo only (issues.moderation): a hidden photo is never named.
+    shown = report.public_photos if published else []
+    photo = shown[0] if shown else None
     return {
         "service_request_id": report.reference,
         "status": "closed" if report.state in CLOSED else "open",
         "status_notes": STATUS_NOTES.get(report.state, report.state),
         "service_name": report.category.name,
         "service_code": report.category.code,
-        "description": report.description if published else "",
+        "description": report.public_text if published else "",
         "agency_responsible": report.assignee.name if report.assignee else "",
         "service_notice": "",
         "requested_datetime": _iso(report.created_at),
@@ -185,7 +187,7 @@ def _request_fields(request, report):
         "zipcode": "",
         "lat": report.latitude if published else None,
         "long": report.longitude if published else None,
-        "media_url": request.build_absolute_uri(photo.image.url) if photo else "",
+        "media_url": request.build_absolute_uri(photo.public_url) if photo else "",
     }
 
 
