@@ -8,8 +8,11 @@ photo's `hidden`, `covered`, `public_image` and `public_thumbnail`.
 
 Covering never touches the original: each photo's areas are applied to a fresh copy of the
 original (so drawing again replaces the earlier areas, and removing them all brings the original
-back), pixelated in coarse blocks, stored as a lossless PNG so that everything outside the areas
-is pixel for pixel the original, with a JPEG thumbnail, under new random names. Every public
+back), pixelated in coarse blocks, and stored as a JPEG with the original's own quantization
+tables and chroma subsampling: decoding and encoding again with the same tables gives back the
+same pixels, so outside the 16-pixel blocks an area touches the public copy is the original pixel
+for pixel, at the original's size on the wire (a lossless PNG was six times larger), with a JPEG
+thumbnail, under new random names. Every public
 output reads `report.public_text`, `report.public_before_photos` / `public_after_photos` and
 `photo.public_url` / `public_thumbnail_url`; issues.photo_access serves the public nothing else.
 """
@@ -27,7 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, JpegImagePlugin, UnidentifiedImageError
 
 from beefeed import generations
 from beefeed.photos import THUMB_SIZE
@@ -123,11 +126,21 @@ class _Rendering:
         return [self.full.name, self.thumbnail.name]
 
 
+def _encoding_of(original):
+    """JPEG settings that re-encode `original`'s decoded pixels to the same pixels: its own quantization
+    tables and chroma subsampling (our photos are all JPEGs: beefeed.photos re-encodes every upload)."""
+    if original.format != "JPEG":
+        return {"quality": 90}
+    return {"qtables": original.quantization, "subsampling": JpegImagePlugin.get_sampling(original)}
+
+
 def _render(photo, areas, *, number):
-    """The public version of `photo` with `areas` covered: a PNG (lossless outside the areas) and a JPEG thumbnail."""
+    """The public version of `photo` with `areas` covered (a JPEG encoded with the original's tables, so
+    unchanged outside the areas' blocks) and its JPEG thumbnail."""
     try:
         with photo.image.open("rb") as source, Image.open(source) as original:
             picture = original.convert("RGB")
+            same_encoding = _encoding_of(original)
     except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError):
         raise ModerationError(
             _("Photo %(n)d could not be read from the disk, so it cannot be covered; nothing was changed.")
@@ -135,14 +148,14 @@ def _render(photo, areas, *, number):
         ) from None
     covered = cover(picture, areas)
     full = io.BytesIO()
-    covered.save(full, "PNG", compress_level=6)
+    covered.save(full, "JPEG", **same_encoding)
     thumb = covered.copy()
     thumb.thumbnail((THUMB_SIZE, THUMB_SIZE), Image.Resampling.LANCZOS)
     small = io.BytesIO()
     thumb.save(small, "JPEG", quality=75, optimize=True, progressive=True)
     stem = uuid.uuid4().hex
     return _Rendering(
-        ContentFile(full.getvalue(), name=f"{stem}.png"), ContentFile(small.getvalue(), name=f"{stem}_t.jpg")
+        ContentFile(full.getvalue(), name=f"{stem}.jpg"), ContentFile(small.getvalue(), name=f"{stem}_t.jpg")
     )
 
 
