@@ -95,7 +95,8 @@ class TriageDeskMixin:
             '<select name="organization" form="{dispatch}" aria-label="{to_label}">{options}</select>'
             '<button type="submit" form="{dispatch}" class="bf-desk-go">{dispatch_label}</button>'
             "</div>"
-            '<div class="bf-desk-due">{due_label} <time datetime="{due_iso}">{due_text}</time></div>'
+            '<div class="bf-desk-line2">'
+            '<span class="bf-desk-due">{due_label} <time datetime="{due_iso}">{due_text}</time></span>'
             '<details class="bf-desk-no"><summary>{reject_label}</summary>'
             '<select name="reason" form="{reject}" aria-label="{reason_label}" required>'
             '<option value="">{reason_prompt}</option>{reasons}</select>'
@@ -104,6 +105,7 @@ class TriageDeskMixin:
             '<input name="note" form="{reject}" placeholder="{note_hint}" aria-label="{note_hint}">'
             '<button type="submit" form="{reject}">{reject_label}</button>'
             "</details>"
+            "</div>"
             '<p class="bf-desk-msg" role="alert"></p>'
             "</div>",
             pk=report.pk,
