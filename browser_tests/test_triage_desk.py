@@ -245,6 +245,8 @@ def test_the_queue_on_a_phone(browser, live_server, queue):
     page.goto(base + "/admin/issues/triagereport/")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "triage-desk-390.png"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # cards, no sideways scroll
+    assert page.locator("#changelist-form .results").evaluate("box => box.scrollWidth <= box.clientWidth")
     desk = row(page, reports[0])
     desk.locator("button.bf-desk-go").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "triage-desk-390-controls.png"))
