@@ -242,3 +242,47 @@ def test_the_desk_keeps_csrf(coordinator, waiting, department):
 def test_the_desk_answers_only_posts(desk, waiting):
     assert desk.get(desk_url(waiting)).status_code == 405
     assert unchanged(waiting)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_coordinators_deciding_one_row_at_once_one_wins_the_other_is_told(coordinator, make_report, community_b):
+    """On PostgreSQL (row locks): one dispatches, the other rejects the same row at the same moment."""
+    import threading
+
+    from django.db import connection, connections
+
+    from beefeed.roles import COORDINATORS
+    from conftest import make_staff
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are tested on PostgreSQL (DATABASE_URL); SQLite serialises writers anyway")
+    colleague = make_staff("coord2", coordinator.organization, COORDINATORS)
+    report = make_report()
+    barrier = threading.Barrier(2)
+    answers = {}
+
+    def decide(user, data):
+        browser = Client()
+        browser.force_login(user)
+        barrier.wait()
+        try:
+            answers[user.username] = browser.post(desk_url(report), {"seen_state": "submitted", **data}, **JSON)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=decide, args=(coordinator, {"move": "dispatch", "organization": community_b.pk})),
+        threading.Thread(target=decide, args=(colleague, {"move": "reject", "reason": "out_of_scope"})),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    statuses = sorted(answer.status_code for answer in answers.values())
+    assert statuses == [200, 409]
+    loser = next(answer for answer in answers.values() if answer.status_code == 409)
+    assert "已被他人处理" in loser.json()["message"]
+    report.refresh_from_db()
+    assert report.events.filter(action__in=["dispatch", "reject"]).count() == 1
+    assert report.state in (State.DISPATCHED, State.REJECTED)
