@@ -21,6 +21,7 @@ from beefeed.admin_tools import ReadOnlyAdminMixin, ask_then
 from beefeed.models import Organization
 from beefeed.parsing import parse_id, readable
 from issues import awards, deadlines, exports, intake, report_page, workflow
+from issues.desk import TriageDeskMixin
 from issues.forms import DispatchForm
 from issues.models import (
     IN_HAND,
@@ -551,12 +552,12 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(TriageReport)
-class TriageAdmin(ReportAdmin):
-    """The coordinators' queue: new reports, oldest first."""
+class TriageAdmin(TriageDeskMixin, ReportAdmin):
+    """The coordinators' queue: new reports, oldest first, each decided from its row (issues.desk)."""
 
     # Everything here waits for triage: no state, organization or deadline columns, but what the
     # coordinator decides on (photo, category, place, the courier's words) and how long it waited.
-    list_display = ["ref", "thumb", "category", "community", "summary", "waiting"]
+    list_display = ["ref", "thumb", "category", "community", "summary", "waiting", "desk"]
     list_filter = ["category", ("community", admin.RelatedOnlyFieldListFilter)]
 
     @admin.display(description=gettext_lazy("description"))
