@@ -319,12 +319,12 @@ def _merge(report, *, by, now, into, **data):
     """The newer report ends as merged (not accepted, never counted: Report.objects.counted) and names the
     original; its reporter, and whoever had been merged into it, become co-reporters of the original."""
     ref = Report.reference_for(into)
+    # Two rows are locked, the merged one first: waiting for the second only when its number is higher
+    # (rows in ascending order never wait in a circle), otherwise asking to try again: never a deadlock.
     try:
         with transaction.atomic():
-            # NOWAIT: the original is locked second; a move on it at this moment asks to try again, never deadlocks.
-            original = (
-                Report.objects.visible_to(by).select_for_update(of=("self",), nowait=True).filter(pk=into).first()
-            )
+            locked = Report.objects.visible_to(by).select_for_update(of=("self",), nowait=into < report.pk)
+            original = locked.filter(pk=into).first()
     except DatabaseError:
         raise TransitionError(
             _("Report %(ref)s is being changed by someone else right now; try again in a moment.") % {"ref": ref}
