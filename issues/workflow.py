@@ -344,6 +344,7 @@ def _merge(report, *, by, now, into, **data):
             CoReporter.objects.get_or_create(
                 report=original, volunteer_id=volunteer_id, defaults={"merged_report": report, "created_at": now}
             )
+    report.co_reporters.all().delete()  # carried over: they follow the original now, not a merged report
     _event(
         original,
         Action.MERGE,

@@ -91,6 +91,7 @@ def test_a_submitted_report_may_be_the_original_and_carries_its_co_reporters_on(
         "叶小蜂",
         "李二蜂",
     }
+    assert not CoReporter.objects.filter(report=first).exists()  # nobody follows a merged report
 
 
 def test_the_reporters_own_second_report_adds_no_co_reporter(make_report, original, coordinator):
