@@ -312,7 +312,7 @@ def test_a_merged_report_is_counted_once_in_its_campaign(coordinator, make_repor
 
 
 def test_the_quarter_tally_counts_each_courier_once(
-    make_report, coordinator, handler_a, community_a, volunteer, second_bee, category
+    client, make_report, coordinator, handler_a, community_a, volunteer, second_bee, category
 ):
     first_of_this = quarters.quarter_bounds(*quarters.quarter_of(timezone.localdate()))[0]
     last = quarters.quarter_of(first_of_this - datetime.timedelta(days=1))
@@ -342,6 +342,9 @@ def test_the_quarter_tally_counts_each_courier_once(
     assert (reporter.reports, reporter.solved, reporter.points) == (1, 1, 5)
     # The co-reporter: their one report, once; their co-report points, not a report's points as well.
     assert (co.reports, co.solved, co.points) == (1, 0, 2)
+    # The community's publication sheet lists the problem once, as the original.
+    sheet = client.get(reverse("volunteers:points_sheet", args=[quarter.key, community_a.pk])).content.decode()
+    assert first.reference in sheet and copy.reference not in sheet
 
 
 # --- the public page ------------------------------------------------------------------------------------------
