@@ -216,6 +216,8 @@ OPEN311_MEDIA_ALLOW_PRIVATE = False
 POINTS_LAPSE_AT_YEAR_END = env.bool("POINTS_LAPSE_AT_YEAR_END", default=False)
 # Points for the reporter's re-check and rating of a resolved report (回访).
 POINTS_FOR_RECHECK = env.int("POINTS_FOR_RECHECK", default=2)
+# 同一问题共同上报: a co-reporter of a dispatched report (issues.awards.co_reported), once per report.
+POINTS_FOR_CO_REPORT = env.int("POINTS_FOR_CO_REPORT", default=2)
 
 # --- Language and time ----------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -20,7 +20,7 @@ from beefeed import spreadsheets
 from beefeed.admin_tools import ReadOnlyAdminMixin, ask_then
 from beefeed.models import Organization
 from beefeed.parsing import parse_id, readable
-from issues import awards, deadlines, exports, intake, report_page, workflow
+from issues import awards, deadlines, exports, intake, merging, report_page, workflow
 from issues.desk import TriageDeskMixin
 from issues.forms import DispatchForm
 from issues.models import (
@@ -432,6 +432,8 @@ class ReportAdmin(admin.ModelAdmin):
                 "organization": report.assignee or workflow.default_organization(report),
                 "deadline": timezone.localtime(workflow.deadline_for(report.category, timezone.now())),
             }
+        elif action == Action.MERGE:
+            initial = {"into": merging.suggested_original(report, request.user)}
         if request.method == "POST":
             form = move.form(request.POST, request.FILES)
             # The state the coordinator saw when the form was shown: if it has moved since,

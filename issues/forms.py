@@ -86,7 +86,10 @@ class DispatchForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason"), choices=RejectReason.choices)
+    # "Merged" is the MERGE move's own end, never a reason typed here.
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=[(v, label) for v, label in RejectReason.choices if v != RejectReason.MERGED]
+    )
     duplicate_of = forms.CharField(
         label=_("Duplicate of (reference number)"), required=False, help_text=_("e.g. BF000012")
     )
@@ -102,6 +105,25 @@ class RejectForm(forms.Form):
                 self.add_error("duplicate_of", _("Enter the reference number of an existing report."))
             data["duplicate_of"] = original
         return data
+
+
+class MergeForm(forms.Form):
+    """Same problem as an open report: its reference (BF…). Whether the coordinator may see it, and
+    whether it is open, is the MERGE move's to say (issues.workflow), so an unknown number and one the
+    user may not see get the same answer."""
+
+    into = forms.CharField(
+        label=_("Same problem as (reference number)"),
+        max_length=20,
+        help_text=_("e.g. BF000012: an open report of the same problem, usually the first of the possible duplicates."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_into(self):
+        pk = Report.pk_from_reference(self.cleaned_data["into"])
+        if pk is None:
+            raise forms.ValidationError(_("Enter a reference number such as BF000012."))
+        return pk
 
 
 class ReasonForm(forms.Form):

@@ -72,6 +72,8 @@ class RejectReason(models.TextChoices):
     DUPLICATE = "duplicate", _("Duplicate of another report")
     OUT_OF_SCOPE = "out_of_scope", _("Out of scope")
     NOT_ENOUGH_INFO = "not_enough_info", _("Not enough information")
+    # Not a coordinator's choice in the reject form: the MERGE move sets it (issues.workflow).
+    MERGED = "merged", _("Same problem: merged into another report")
 
 
 class Category(models.Model):
@@ -161,6 +163,10 @@ class ReportQuerySet(models.QuerySet):
 
     def open(self):
         return self.filter(state__in=OPEN_STATES)
+
+    def counted(self):
+        """Every report the figures count: one merged into another (the same problem) counts as that one."""
+        return self.exclude(reject_reason=RejectReason.MERGED)
 
     def visible_to(self, user):
         """Coordinators see everything, handlers what was dispatched to them."""
@@ -267,6 +273,10 @@ class Report(models.Model):
                 name="report_duplicate_names_original",
             ),
             models.CheckConstraint(condition=~Q(duplicate_of=F("pk")), name="report_not_duplicate_of_itself"),
+            models.CheckConstraint(
+                condition=~Q(reject_reason="merged") | Q(state="rejected", duplicate_of__isnull=False),
+                name="report_merged_names_original",
+            ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
                 name="report_latitude_range",
@@ -625,3 +635,32 @@ class SupervisionNotice(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.key}"
+
+
+class CoReporter(models.Model):
+    """A courier who reported the same problem again: their report was merged into this one (MERGE).
+
+    They follow it on /me/reports/, hear its notices and earn POINTS_FOR_CO_REPORT once (issues.awards).
+    Written only by issues.workflow's MERGE move.
+    """
+
+    report = models.ForeignKey(Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="co_reporters")
+    volunteer = models.ForeignKey(
+        Volunteer, verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="co_reports"
+    )
+    merged_report = models.ForeignKey(
+        Report, verbose_name=_("merged report"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("merged at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("co-reporter")
+        verbose_name_plural = _("co-reporters")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "volunteer"], name="coreporter_once_per_report"),
+            models.CheckConstraint(condition=~Q(report=F("merged_report")), name="coreporter_not_its_own_merge"),
+        ]
+
+    def __str__(self):
+        return f"{self.report.reference} · {self.volunteer.short_name}"

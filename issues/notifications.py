@@ -139,6 +139,11 @@ def on_resolve(event):
             % {"ref": report.reference},
             url=reverse("issues:rate", args=[report.pk]),
         )
+    _tell_co_reporters(
+        report,
+        _("Report %(ref)s, which you reported too, has been resolved.") % {"ref": report.reference},
+        reverse("issues:my_reports"),
+    )
 
 
 def on_extension_requested(event):
@@ -169,12 +174,38 @@ def on_publish(event):
         _("Your report %(ref)s was solved and published. Thank you!") % {"ref": event.report.reference},
         reverse("issues:board_detail", args=[event.report.pk]),
     )
+    _tell_co_reporters(
+        event.report,
+        _("Report %(ref)s, which you reported too, was solved and published. Thank you!")
+        % {"ref": event.report.reference},
+        reverse("issues:board_detail", args=[event.report.pk]),
+    )
 
 
 def on_reject(event):
     _tell_reporter(
         event.report,
         _("Your report %(ref)s was not accepted: %(reason)s") % {"ref": event.report.reference, "reason": event.note},
+        reverse("issues:my_reports"),
+    )
+    _tell_co_reporters(
+        event.report,
+        _("Report %(ref)s, which you reported too, was not accepted: %(reason)s")
+        % {"ref": event.report.reference, "reason": event.note},
+        reverse("issues:my_reports"),
+    )
+
+
+def on_merge(event):
+    """The newer report was the same problem as an open one: its reporter follows that one from now on."""
+    report = event.report
+    _tell_reporter(
+        report,
+        _(
+            "Your report %(ref)s is the same problem as %(original)s, reported earlier: it was merged into it. "
+            "You follow %(original)s as a co-reporter and hear how it ends."
+        )
+        % {"ref": report.reference, "original": report.duplicate_of.reference},
         reverse("issues:my_reports"),
     )
 
@@ -185,6 +216,15 @@ def _tell_reporter(report, text, url):
     from volunteers.notices import tell
 
     tell(report.reporter, text=text, url=url)
+
+
+def _tell_co_reporters(report, text, url):
+    """The couriers whose reports of the same problem were merged into this one hear what its reporter hears."""
+    from issues.models import CoReporter
+    from volunteers.notices import tell
+
+    for co in CoReporter.objects.filter(report=report).select_related("volunteer"):
+        tell(co.volunteer, text=text, url=url)
 
 
 def _local(dt):

@@ -31,6 +31,11 @@ def personal_data(sender, *, volunteer, **kwargs):
             {"report": r.reference, "rating": r.rating.get_score_display(), "comment": r.rating.comment}
             for r in reports.filter(rating__isnull=False).select_related("rating")
         ],
+        # The same problem reported first by someone else: their report was merged into it.
+        "co_reports": [
+            {"report": co.report.reference, "merged_report": co.merged_report.reference, "merged": co.created_at}
+            for co in volunteer.co_reports.select_related("report", "merged_report").order_by("created_at")
+        ],
     }
 
 

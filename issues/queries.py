@@ -70,7 +70,7 @@ def live_figures(now=None):
     """The home page's figures, in one query."""
     now = now or timezone.now()
     solved = Q(state__in=[State.RESOLVED, State.PUBLISHED])
-    return Report.objects.aggregate(
+    return Report.objects.counted().aggregate(
         received=Count("id"),
         solved=Count("id", filter=solved),
         solved_on_time=Count("id", filter=solved & ON_TIME),
@@ -109,7 +109,10 @@ def quarter_counts(sender, *, first_day, last_day, **kwargs):
 
 
 def reports_per_volunteer(first_day, last_day):
-    """For the quarterly tally: reports each volunteer made, and how many were solved, in the period."""
+    """For the quarterly tally: reports each volunteer made, and how many were solved, in the period.
+
+    A report merged into another (the same problem) counts once among the reports its courier made, and
+    never as solved: the original is solved, for its own reporter (its co-reporters earn their points)."""
     start, end = local_day_bounds(first_day, last_day)
     figures = {}
     made = Report.objects.filter(created_at__gte=start, created_at__lt=end, reporter__isnull=False).values(

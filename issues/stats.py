@@ -6,6 +6,9 @@
 - satisfaction rate: 满意 + 基本满意 over rated (not rated is not satisfied, and not counted);
 - average and median time from dispatch to resolution; overdue now; extensions granted.
 
+A report merged into another (the same problem, issues.workflow's MERGE) is counted once, as that
+other one: the figures read Report.objects.counted().
+
 Every figure is a database aggregation grouped by organization, category, community or
 month. On PostgreSQL the median is part of the same aggregation (percentile_cont); elsewhere
 it costs one extra query per group, never one per report.
@@ -23,7 +26,7 @@ from django.utils import timezone
 
 from beefeed import generations
 from issues import deadlines
-from issues.models import IN_HAND, ON_TIME, Category, ExtensionRequest, Rating, Report, State
+from issues.models import IN_HAND, ON_TIME, Category, ExtensionRequest, Rating, RejectReason, Report, State
 
 SOLVED = [State.RESOLVED, State.PUBLISHED]
 DIMENSIONS = {
@@ -146,7 +149,7 @@ def _medians_by_group(reports, group):
 def breakdown(dimension, reports=None, now=None):
     """[Row, …] for each organization / category / community / month."""
     now = now or timezone.now()
-    reports = Report.objects.all() if reports is None else reports
+    reports = Report.objects.counted() if reports is None else reports
     key, label = DIMENSIONS[dimension]
     if dimension == "month":
         month = TruncMonth("created_at", tzinfo=timezone.get_default_timezone())
@@ -169,7 +172,7 @@ def breakdown(dimension, reports=None, now=None):
 
 def overall(reports=None, now=None):
     now = now or timezone.now()
-    reports = Report.objects.all() if reports is None else reports
+    reports = Report.objects.counted() if reports is None else reports
     data = reports.aggregate(**_aggregates(now))
     row = Row(key=None, label="", **data)
     if not _median_in_aggregate():
@@ -198,8 +201,9 @@ def bars(rows, value="received"):
 def campaigns():
     from issues.models import Campaign
 
+    counted = ~Q(reports__reject_reason=RejectReason.MERGED)  # a merged report is counted as its original
     return Campaign.objects.annotate(
-        received=Count("reports", distinct=True),
+        received=Count("reports", filter=counted, distinct=True),
         solved=Count("reports", filter=Q(reports__state__in=SOLVED), distinct=True),
         published=Count("reports", filter=Q(reports__state=State.PUBLISHED), distinct=True),
     ).order_by("-starts_on")

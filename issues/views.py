@@ -15,9 +15,9 @@ from beefeed.geo import distance_m, nearest, parse_position
 from beefeed.models import Organization
 from beefeed.parsing import Unreadable, parse_id, parse_page, readable
 from beefeed.views import too_many
-from issues import exports, stats, workflow
+from issues import exports, merging, stats, workflow
 from issues.forms import MAX_PHOTOS, RatingForm, ReportForm
-from issues.models import DUPLICATE_RADIUS_M, Action, Category, Report, ReportEvent, ReportPhoto, State
+from issues.models import DUPLICATE_RADIUS_M, Action, Category, CoReporter, Report, ReportEvent, ReportPhoto, State
 from issues.queries import CachedCountPaginator, board_filter, home_figures, possible_duplicates
 from stations.models import Station
 from volunteers.access import approved_volunteer_required
@@ -163,19 +163,32 @@ def _duplicate_hint(report, lat, lng):
     }
 
 
+STAFF_ONLY_EVENTS = [Action.ENTER, Action.MODERATE, Action.NOTE]
+
+
 @approved_volunteer_required
 def my_reports(request):
     reports = (
-        request.volunteer.reports.select_related("category", "community", "assignee", "rating")
+        request.volunteer.reports.select_related("category", "community", "assignee", "rating", "duplicate_of")
         .prefetch_related(
             Prefetch("photos", queryset=ReportPhoto.objects.all()),
-            # A report a coordinator entered for the volunteer reads as their own (the ENTER event is staff's).
-            Prefetch("events", queryset=ReportEvent.objects.exclude(action=Action.ENTER).order_by("created_at", "id")),
+            # Staff's own events stay with the staff: a report a coordinator entered for the volunteer reads
+            # as their own, and moderation and internal notes are not the courier's business.
+            Prefetch(
+                "events",
+                queryset=ReportEvent.objects.exclude(action__in=STAFF_ONLY_EVENTS).order_by("created_at", "id"),
+            ),
         )
         .order_by("-created_at")
     )
     page = Paginator(reports, 10).get_page(parse_page(request.GET.get("page")))
-    return render(request, "issues/my_reports.html", {"page": page})
+    # The open problems others reported first, which this courier's own report was merged into.
+    co_reports = (
+        CoReporter.objects.filter(volunteer=request.volunteer)
+        .select_related("report__category", "report__community", "merged_report")
+        .order_by("-created_at")
+    )
+    return render(request, "issues/my_reports.html", {"page": page, "co_reports": co_reports})
 
 
 def board(request):
@@ -212,7 +225,8 @@ def board_detail(request, pk):
     if report is None:
         raise Http404
     events = report.events.filter(is_public=True).order_by("created_at", "id")
-    return render(request, "issues/board_detail.html", {"report": report, "events": events, "now": timezone.now()})
+    context = {"report": report, "events": events, "now": timezone.now(), "couriers": merging.couriers_count(report)}
+    return render(request, "issues/board_detail.html", context)
 
 
 def home(request):

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,7 +30,9 @@ from issues import awards, forms, notifications
 from issues.deadlines import deadline_for
 from issues.models import (
     IN_HAND,
+    OPEN_STATES,
     Action,
+    CoReporter,
     ExtensionRequest,
     Rating,
     RejectReason,
@@ -280,7 +282,7 @@ def _delete_files(names):
 
 def _clean_reject(report, data):
     reason, duplicate_of, note = data.get("reason"), data.get("duplicate_of"), (data.get("note") or "").strip()
-    if reason not in RejectReason.values:
+    if reason not in RejectReason.values or reason == RejectReason.MERGED:  # merging is its own move
         raise TransitionError(_("Choose why the report is not accepted."))
     if reason == RejectReason.DUPLICATE:
         if duplicate_of is None:
@@ -353,6 +355,58 @@ def _reopen(report, *, now, deadline=None, **data):
     return report.assignee
 
 
+def _clean_merge(report, data):
+    into = data.get("into")
+    into = getattr(into, "pk", into)  # the form gives the number of a reference; code may pass the report
+    if not isinstance(into, int):
+        raise TransitionError(_("Name the open report this one is the same problem as (BF…)."))
+    if into == report.pk:
+        raise TransitionError(_("A report cannot be merged into itself."))
+    note = (data.get("note") or "").strip()
+    text = _("Same problem as %(ref)s: merged into it.") % {"ref": Report.reference_for(into)}
+    return {"into": into, "note": text + (f" {note}" if note else "")}
+
+
+def _merge(report, *, by, now, into, **data):
+    """The newer report ends as merged (not accepted, never counted: Report.objects.counted) and names the
+    original; its reporter, and whoever had been merged into it, become co-reporters of the original."""
+    ref = Report.reference_for(into)
+    # Two rows are locked, the merged one first: waiting for the second only when its number is higher
+    # (rows in ascending order never wait in a circle), otherwise asking to try again: never a deadlock.
+    try:
+        with transaction.atomic():
+            locked = Report.objects.visible_to(by).select_for_update(of=("self",), nowait=into < report.pk)
+            original = locked.filter(pk=into).first()
+    except DatabaseError:
+        raise TransitionError(
+            _("Report %(ref)s is being changed by someone else right now; try again in a moment.") % {"ref": ref}
+        ) from None
+    if original is None:
+        raise TransitionError(_("There is no report %(ref)s that you can see.") % {"ref": ref})
+    if original.state not in OPEN_STATES:
+        raise TransitionError(
+            _("Report %(ref)s is “%(state)s”: a report is merged only into an open one.")
+            % {"ref": ref, "state": original.get_state_display()}
+        )
+    report.reject_reason = RejectReason.MERGED
+    report.duplicate_of = original
+    followers = [report.reporter_id, *report.co_reporters.values_list("volunteer_id", flat=True)]
+    for volunteer_id in dict.fromkeys(followers):
+        if volunteer_id is not None and volunteer_id != original.reporter_id:
+            CoReporter.objects.get_or_create(
+                report=original, volunteer_id=volunteer_id, defaults={"merged_report": report, "created_at": now}
+            )
+    report.co_reporters.all().delete()  # carried over: they follow the original now, not a merged report
+    _event(
+        original,
+        Action.MERGE,
+        by=by,
+        note=_("%(ref)s, the same problem reported again, was merged into this report.") % {"ref": report.reference},
+        now=now,
+    )
+    return None
+
+
 def _keeps_the_organization(report, **data):
     return report.assignee
 
@@ -367,11 +421,19 @@ def _nothing(report, **data):
 
 
 def _pays_dispatched(report, *, by, now):
+    awards.co_reporters_of(report, by=by, now=now)
     return awards.report_dispatched(report.reporter, report.pk, by=by, now=now)
 
 
 def _pays_published(report, *, by, now):
     return awards.report_published(report.reporter, report.pk, by=by, now=now)
+
+
+def _pays_co_reporters_of_the_original(report, *, by, now):
+    """A merge pays the original's co-reporters at once if it was dispatched, else when it is."""
+    original = report.duplicate_of
+    if original.dispatched_at is not None:
+        awards.co_reporters_of(original, by=by, now=now)
 
 
 def _pays_rechecked(report, *, by, now):
@@ -485,6 +547,18 @@ MOVES = {
             notices=(notifications.on_dispatch,),
             ends_extension=True,
         ),
+        Move(
+            Action.MERGE,
+            frm=frozenset({State.SUBMITTED}),
+            to=State.REJECTED,
+            who=_coordinator,
+            form=forms.MergeForm,
+            public=False,  # internal on both reports; the courier's /me/reports/ says "merged into BF…"
+            clean=_clean_merge,
+            effect=_merge,
+            pays=_pays_co_reporters_of_the_original,
+            notices=(notifications.on_merge,),
+        ),
     ]
 }
 
@@ -588,7 +662,7 @@ def _shorthand(action):
     return make
 
 
-dispatch, reject, start, resolve, return_report, publish, reopen = (
+dispatch, reject, start, resolve, return_report, publish, reopen, merge = (
     _shorthand(action)
     for action in (
         Action.DISPATCH,
@@ -598,6 +672,7 @@ dispatch, reject, start, resolve, return_report, publish, reopen = (
         Action.RETURN,
         Action.PUBLISH,
         Action.REOPEN,
+        Action.MERGE,
     )
 )
 

@@ -32,7 +32,8 @@ def community_reports(community, first_day, last_day):
     ended — public-safe fields only."""
     start, end = local_day_bounds(first_day, last_day)
     reports = (
-        Report.objects.filter(community=community, created_at__gte=start, created_at__lt=end)
+        Report.objects.counted()  # a report merged into another is that other one, listed once
+        .filter(community=community, created_at__gte=start, created_at__lt=end)
         .select_related("category", "assignee")
         .order_by("created_at", "pk")
     )

@@ -30,6 +30,8 @@ ALLOWED = {
     ("reopen", "resolved"): ("coordinator", "dispatched"),
     # The reporter's re-check may come after publication: "不满意" lets a coordinator reopen it.
     ("reopen", "published"): ("coordinator", "dispatched"),
+    # The same problem as an open report: the new one ends merged into it (issues/tests/test_merge.py).
+    ("merge", "submitted"): ("coordinator", "rejected"),
 }
 
 
@@ -47,7 +49,19 @@ def sample_data(action):
 
 
 def do(action, report, by):
-    return workflow.transition(report, action, by=by, seen_state=report.state, notify=False, **sample_data(action))
+    data = {"into": another_open_report(report)} if action == "merge" else sample_data(action)
+    return workflow.transition(report, action, by=by, seen_state=report.state, notify=False, **data)
+
+
+def another_open_report(report):
+    return workflow.submit_report(
+        volunteer=report.reporter,
+        category=report.category,
+        description="同一个垃圾桶",
+        community=report.community,
+        address=report.address,
+        notify=False,
+    )
 
 
 @pytest.fixture
