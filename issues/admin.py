@@ -194,7 +194,7 @@ class ReportAdmin(admin.ModelAdmin):
         if request.user.is_coordinator:
             return columns
         # A handler, often on a phone, sees how urgent each report is before the table scrolls sideways.
-        first = [c for c in ("ref", "thumb", "time_left") if c in columns]
+        first = [c for c in ("ref", "thumb", "time_left", "state_badge") if c in columns]
         return first + [c for c in columns if c not in first]
 
     def get_ordering(self, request):
@@ -755,11 +755,15 @@ class ReplyMoveFilter(admin.SimpleListFilter):
 class ReplyTemplateAdmin(admin.ModelAdmin):
     """Coordinators keep the reply templates (回复模板); handlers read them and use them on the moves' forms."""
 
-    list_display = ["text", "action", "category", "position"]
+    list_display = ["text", "action", "for_category", "position"]
     list_filter = [ReplyMoveFilter, ("category", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["category"]
     search_fields = ["text"]
     fields = ["action", "category", "text", "position"]
+
+    @admin.display(description=gettext_lazy("category"), ordering="category__position")
+    def for_category(self, template):
+        return template.category.name if template.category else _("every category")
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "action":

@@ -91,7 +91,7 @@ def test_a_handlers_list_puts_time_left_next_to_the_reference(client, handler_a,
     client.force_login(handler_a)
     page = client.get(reverse("admin:issues_report_changelist")).content.decode()
     headers = re.findall(r'<th scope="col" class="[^"]*column-(\w+)', page)
-    assert headers[:3] == ["ref", "thumb", "time_left"]
+    assert headers[:4] == ["ref", "thumb", "time_left", "state_badge"]
     client.force_login(coordinator)
     page = client.get(reverse("admin:issues_report_changelist")).content.decode()
     headers = re.findall(r'<th scope="col" class="[^"]*column-(\w+)', page)
