@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw
 
 from beefeed.demo import DEMO_PASSWORD
 from browser_tests.conftest import ARTIFACTS, DESK, PHONE, open_page
+from browser_tests.test_accessibility import serious
 from issues.models import Action, ReplyTemplate, Report, ReportEvent, State
 
 
@@ -86,6 +87,7 @@ def test_a_handler_resolves_a_report_with_a_photo_on_a_phone(browser, live_serve
     photo_input = phone.locator("input[name=photo]")
     assert photo_input.get_attribute("accept") == "image/*"
     assert photo_input.get_attribute("capture") is None  # the phone offers camera or gallery
+    assert serious(phone) == []  # axe-core, with the templates turned into buttons
     # The report in brief, to be sure it is the right place.
     assert report.description in phone.locator(".bf-act-report").inner_text()
 
