@@ -135,19 +135,27 @@ def test_a_coordinator_fills_a_rejection_from_a_template_at_the_desk(browser, li
     ARTIFACTS.mkdir(exist_ok=True)
     base = live_server.url
     report = Report.objects.filter(state=State.SUBMITTED).order_by("created_at").first()
-    reason = ReplyTemplate.objects.for_move(report.category, Action.REJECT).first()
+    first, second = ReplyTemplate.objects.for_move(report.category, Action.REJECT)[:2]
     desk = open_page(browser, live_server, DESK)
     sign_in(desk, base, "coordinator")
     desk.goto(f"{base}/admin/issues/report/{report.pk}/act/reject/")
     desk.wait_for_load_state("networkidle")
-    desk.get_by_role("button", name=reason.text, exact=True).click()
-    assert desk.locator("textarea[name=note]").input_value() == reason.text
+    note = desk.locator("textarea[name=note]")
+    desk.get_by_role("button", name=first.text, exact=True).click()
+    desk.get_by_role("button", name=second.text, exact=True).click()
+    assert note.input_value() == second.text  # while the field holds only a template, a tap swaps it
+    note.press("End")
+    note.type("请知悉。")
+    desk.get_by_role("button", name=first.text, exact=True).click()
+    expected = f"{second.text}请知悉。\n{first.text}"
+    assert note.input_value() == expected  # typed words are never overwritten: the template is added
     desk.screenshot(path=str(ARTIFACTS / "coordinator-reject-1280.png"))
     desk.select_option("select[name=reason]", "out_of_scope")
     desk.get_by_role("button", name="不予受理", exact=True).click()
     desk.wait_for_url(f"**/issues/report/{report.pk}/change/")
     report.refresh_from_db()
     assert report.state == State.REJECTED
-    assert ReportEvent.objects.filter(report=report, action=Action.REJECT).get().note == reason.text
+    event = ReportEvent.objects.filter(report=report, action=Action.REJECT).get()
+    assert event.note.replace("\r\n", "\n") == expected  # a browser sends a textarea's lines as CRLF
     assert desk.problems.errors == []
     desk.context.close()

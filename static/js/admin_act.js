@@ -18,8 +18,9 @@
       button.textContent = text;
       button.addEventListener("click", function () {
         var current = field.value.trim();
-        field.value = current === "" || current === inserted ? text : current + "\n" + text;
-        inserted = field.value;
+        var swap = current === "" || current === inserted;
+        field.value = swap ? text : current + "\n" + text;
+        inserted = swap ? text : null; // once words are typed, a further tap only adds
         field.dispatchEvent(new Event("input", { bubbles: true }));
       });
       item.textContent = "";
