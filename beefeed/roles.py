@@ -77,6 +77,10 @@ PERMISSIONS = {
             "add_apiclient",
             "change_apiclient",
             "view_clientreport",
+            "view_replytemplate",
+            "add_replytemplate",
+            "change_replytemplate",
+            "delete_replytemplate",
         ],
     },
     HANDLERS: {
@@ -100,6 +104,7 @@ PERMISSIONS = {
             "view_extensionrequest",
             "add_extensionrequest",
             "view_rating",
+            "view_replytemplate",
         ],
     },
 }

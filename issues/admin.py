@@ -30,6 +30,7 @@ from issues.models import (
     Category,
     ExtensionRequest,
     Rating,
+    ReplyTemplate,
     Report,
     ReportEvent,
     ReportPhoto,
@@ -191,6 +192,14 @@ class ReportAdmin(admin.ModelAdmin):
             .select_related("category", "community", "assignee", "reporter")
             .prefetch_related("photos")
         )
+
+    def get_list_display(self, request):
+        columns = super().get_list_display(request)
+        if request.user.is_coordinator:
+            return columns
+        # A handler, often on a phone, sees how urgent each report is before the table scrolls sideways.
+        first = [c for c in ("ref", "thumb", "time_left", "state_badge") if c in columns]
+        return first + [c for c in columns if c not in first]
 
     def get_ordering(self, request):
         if request.user.is_coordinator:
@@ -464,6 +473,8 @@ class ReportAdmin(admin.ModelAdmin):
             "action_label": move.label,
             "title": f"{report.reference} · {move.label}",
             "change_url": change_url,
+            # Offered above the form's text field: one tap puts one in (static/js/admin_act.js).
+            "replies": ReplyTemplate.objects.for_move(report.category_id, action),
         }
         return TemplateResponse(request, "admin/issues/report/act.html", context, status=400 if form.errors else 200)
 
@@ -753,3 +764,44 @@ class SupervisionNoticeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
     list_select_related = ["report"]
     show_full_result_count = False
+
+
+def _moves_with_a_form():
+    return [(action, move.label) for action, move in workflow.MOVES.items() if move.form]
+
+
+class ReplyMoveFilter(admin.SimpleListFilter):
+    title = gettext_lazy("step")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return _moves_with_a_form()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    """Coordinators keep the reply templates (回复模板); handlers read them and use them on the moves' forms."""
+
+    list_display = ["text", "action", "for_category", "position"]
+    list_filter = [ReplyMoveFilter, ("category", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["category"]
+    search_fields = ["text"]
+    fields = ["action", "category", "text", "position"]
+
+    @admin.display(description=gettext_lazy("category"), ordering="category__position")
+    def for_category(self, template):
+        return template.category.name if template.category else _("every category")
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "action":
+            # Only moves a person makes through a form have a text field to fill.
+            kwargs["choices"] = [("", "---------"), *_moves_with_a_form()]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "text":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "maxlength": db_field.max_length})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

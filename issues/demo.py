@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw
 from beefeed import photos
 from beefeed.models import Organization
 from issues import workflow
-from issues.models import Campaign, Category, RejectReason, Report
+from issues.models import Action, Campaign, Category, RejectReason, ReplyTemplate, Report
 from stations.models import Station
 from volunteers.models import Volunteer
 
@@ -72,6 +72,21 @@ RESOLUTIONS = {
     "civility": "已更新宣传内容并修复破损设施。",
 }
 
+# Reply templates (回复模板) the coordinators keep: (move, category code or None for every category, text).
+REPLY_TEMPLATES = [
+    (Action.REJECT, None, "该问题已有其他小蜜蜂上报，正在处理中，感谢您的反馈。"),
+    (Action.REJECT, None, "该问题不属于本区受理范围，已转告相关单位。"),
+    (Action.REJECT, None, "照片和描述不足以确定位置，请补充具体地址后重新上报。"),
+    (Action.DISPATCH, None, "请尽快到现场核实处理，办结时上传整改后照片。"),
+    (Action.START, None, "已安排人员前往现场处理。"),
+    (Action.RESOLVE, None, "已到现场处理完毕，恢复正常。"),
+    *((Action.RESOLVE, code, text) for code, text in RESOLUTIONS.items()),
+    (Action.RETURN, None, "不属于本单位职责范围，请改派。"),
+    (Action.RETURN, None, "现场未发现所述问题，请核实位置。"),
+    (Action.PUBLISH, None, "经核实已整改到位，予以公示。"),
+    (Action.REOPEN, None, "现场核查问题仍未解决，请重新处理。"),
+]
+
 # how many reports end in each state (125 in all, 83 solved and published)
 PLAN = (
     ["published"] * 83
@@ -98,6 +113,7 @@ def load(log):
                 "position": position,
             },
         )
+    _reply_templates()
     today = timezone.localdate()
     for name, days_ago in CAMPAIGNS:
         Campaign.objects.get_or_create(
@@ -109,6 +125,14 @@ def load(log):
     categories, campaigns = Category.objects.count(), Campaign.objects.count()
     log(f"Categories: {categories}, campaigns: {campaigns}, reports: {Report.objects.count()}")
     return []
+
+
+def _reply_templates():
+    categories = {c.code: c for c in Category.objects.all()}
+    for position, (action, code, text) in enumerate(REPLY_TEMPLATES):
+        ReplyTemplate.objects.get_or_create(
+            action=action, category=categories.get(code), text=text, defaults={"position": position}
+        )
 
 
 def _reports(orgs):

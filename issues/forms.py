@@ -132,8 +132,11 @@ class ReasonForm(forms.Form):
 
 class ResolveForm(forms.Form):
     note = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+    # No `capture` attribute: the phone offers the camera or the gallery (a photo taken earlier at the place).
     photo = forms.FileField(
-        label=_("Photo after the work"), widget=forms.ClearableFileInput(attrs={"accept": "image/*"})
+        label=_("Photo after the work"),
+        widget=forms.FileInput(attrs={"accept": "image/*"}),
+        help_text=_("Take a photo, or choose one from the gallery."),
     )
 
     def clean(self):

@@ -664,3 +664,44 @@ class CoReporter(models.Model):
 
     def __str__(self):
         return f"{self.report.reference} · {self.volunteer.short_name}"
+
+
+class ReplyTemplateQuerySet(models.QuerySet):
+    def for_move(self, category, action):
+        """The templates offered on `action`'s form for a report of `category`: that category's own
+        first, then those for every category, each group in the coordinators' order."""
+        return self.filter(Q(category=category) | Q(category__isnull=True), action=action).order_by(
+            F("category").asc(nulls_last=True), "position", "pk"
+        )
+
+
+class ReplyTemplate(models.Model):
+    """A short text coordinators keep for a move's form (回复模板): a reason for rejection, a resolution
+    note, a public note. One tap puts it into the move's text field, where it can still be edited."""
+
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Leave empty to offer it for every category."),
+    )
+    action = models.CharField(_("step"), max_length=20, choices=Action.choices)
+    text = models.CharField(_("text"), max_length=300)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = ReplyTemplateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reply template")
+        verbose_name_plural = _("reply templates")
+        ordering = ["action", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="replytemplate_text_not_empty"),
+            models.UniqueConstraint(fields=["category", "action", "text"], name="replytemplate_unique_text"),
+        ]
+
+    def __str__(self):
+        return self.text if len(self.text) <= 30 else self.text[:29] + "…"
