@@ -215,11 +215,15 @@ class ReportAdmin(admin.ModelAdmin):
     # Shown only when the report has them: a new report's page has no six empty rows.
     shown_when_set = ["station", "assignee", "deadline", "reject_reason", "duplicate_of", "resolution_note"]
 
+    # Shown large in the overview above the fields (issues/report_page.py), so not again below.
+    in_overview = ["description", "address", "position", "reporter_short", "deadline", "time_left"]
+
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
         if obj is None:
             return fields
         hidden = {name for name in self.shown_when_set if getattr(obj, name) in (None, "")}
+        hidden.update(self.in_overview)
         if obj.deadline is None or obj.state not in IN_HAND:
             hidden.add("time_left")
         if not request.user.is_coordinator and obj.campaign_id is None:

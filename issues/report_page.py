@@ -38,6 +38,7 @@ def overview(report, user):
     return {
         "photo_groups": photo_groups(report, rating),
         "reporter": reporter_for(report, user),
+        "co_reporters": co_reporters_for(report, user),
         "nearby": nearby_reports(report, user),
         "nearby_radius_m": NEARBY_RADIUS_M,
         "map_tiles": tiles.config(),
@@ -79,6 +80,16 @@ def reporter_for(report, user):
     if not user.is_coordinator or volunteer.erased_at:
         return Reporter(name=volunteer.short_name)
     return Reporter(name=volunteer.name, phone=volunteer.user.phone or "")
+
+
+def co_reporters_for(report, user):
+    """Couriers whose reports were merged into this one (MERGE), each as `reporter_for` shows a reporter."""
+    return [
+        Reporter(name=c.volunteer.name, phone=c.volunteer.user.phone or "")
+        if user.is_coordinator and not c.volunteer.erased_at
+        else Reporter(name=c.volunteer.short_name)
+        for c in report.co_reporters.select_related("volunteer__user")
+    ]
 
 
 def nearby_reports(report, user, *, radius_m=NEARBY_RADIUS_M, limit=NEARBY_SHOWN):

@@ -55,4 +55,3 @@ def set_claims(volunteer, items):
         Claim.objects.filter(volunteer=volunteer).exclude(item_id__in=wanted).delete()
         have = set(Claim.objects.filter(volunteer=volunteer).values_list("item_id", flat=True))
         Claim.objects.bulk_create(Claim(volunteer=volunteer, item_id=pk) for pk in sorted(wanted - have))
-

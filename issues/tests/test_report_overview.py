@@ -61,7 +61,7 @@ def test_the_photos_come_first_grouped_before_after_and_recheck(client, request,
     positions = [overview.index(text) for text in ("报告照片", before.image.url, "办结照片", after.image.url)]
     positions += [overview.index("核查照片"), overview.index(recheck.url)]
     assert positions == sorted(positions)
-    assert page.index('id="report-overview"') < page.index("field-description")
+    assert page.index('id="report-overview"') < page.index("field-category")
     # Each photo is a link to the full image (the dialog enlarges it; without JavaScript the link does).
     for url in (before.image.url, after.image.url, recheck.url):
         assert re.search(rf'<a href="{re.escape(url)}"[^>]*data-enlarge', overview)
@@ -282,3 +282,39 @@ def test_the_page_asks_the_database_a_bounded_number_of_times(
     with django_assert_max_num_queries(baseline + 2):  # the rating and its photo, not one per row
         page = client.get(change_url(busy)).content.decode()
     assert nearby_of(page).count('class="bf-distance"') == 7  # the six, and the plain one
+
+
+def test_couriers_who_reported_it_again_are_listed_as_the_reporter_is(
+    client, make_report, coordinator, handler_a, community_a
+):
+    from conftest import make_volunteer
+
+    original = make_report("dispatched", by_coordinator=coordinator, handler=handler_a)
+    again = make_report(reporter=make_volunteer("13711112222", community_a, name="王二蜂"))
+    workflow.merge(again, by=coordinator, into=original.pk, notify=False)
+
+    for_coordinator = overview_of(page_of(client, coordinator, original))
+    assert "王二蜂" in for_coordinator and 'href="tel:13711112222"' in for_coordinator
+    for_handler = overview_of(page_of(client, handler_a, original))
+    assert "王*" in for_handler
+    assert "王二蜂" not in for_handler and "13711112222" not in for_handler
+
+
+def test_staff_see_what_the_public_reads_and_which_photos_are_covered_or_hidden(
+    client, make_report, coordinator, handler_a
+):
+    from issues import moderation
+
+    report = make_report("resolved", by_coordinator=coordinator, handler=handler_a)
+    before, after = report.before_photos[0], report.after_photos[0]
+    moderation.moderate(
+        report,
+        by=coordinator,
+        public_description="路口垃圾桶破损",
+        photos={before.pk: {"areas": [[0.1, 0.1, 0.3, 0.3]]}, after.pk: {"hidden": True}},
+    )
+    overview = overview_of(page_of(client, handler_a, report))
+    # Staff still see the courier's own words and the original photos, and what the public gets instead.
+    assert report.description in overview and "路口垃圾桶破损" in overview
+    assert before.image.url in overview and after.image.url in overview
+    assert "公开时已打码" in overview and "不对外公开" in overview

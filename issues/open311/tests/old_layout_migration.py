@@ -13,53 +13,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('issues', '0005_notice_delivery'),
+        ("issues", "0005_notice_delivery"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApiClient',
+            name="ApiClient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('key_prefix', models.CharField(editable=False, max_length=8, unique=True, verbose_name='key prefix')),
-                ('key_hash', models.CharField(editable=False, max_length=64, verbose_name='key hash')),
-                ('deferred_ids', models.BooleanField(default=False, help_text='Answer a POST with a token instead of the request id.', verbose_name='deferred ids')),
-                ('media_hosts', models.TextField(blank=True, help_text="Host names from which this client's media_url photos may be fetched, one per line.", verbose_name='media hosts')),
-                ('posts_per_hour', models.PositiveIntegerField(default=60, verbose_name='posts per hour')),
-                ('contact', models.CharField(blank=True, max_length=200, verbose_name='contact')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='issued')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("key_prefix", models.CharField(editable=False, max_length=8, unique=True, verbose_name="key prefix")),
+                ("key_hash", models.CharField(editable=False, max_length=64, verbose_name="key hash")),
+                (
+                    "deferred_ids",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Answer a POST with a token instead of the request id.",
+                        verbose_name="deferred ids",
+                    ),
+                ),
+                (
+                    "media_hosts",
+                    models.TextField(
+                        blank=True,
+                        help_text="Host names from which this client's media_url photos may be fetched, one per line.",
+                        verbose_name="media hosts",
+                    ),
+                ),
+                ("posts_per_hour", models.PositiveIntegerField(default=60, verbose_name="posts per hour")),
+                ("contact", models.CharField(blank=True, max_length=200, verbose_name="contact")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="issued")),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="revoked")),
             ],
             options={
-                'verbose_name': 'API client',
-                'verbose_name_plural': 'API clients',
-                'ordering': ['name'],
+                "verbose_name": "API client",
+                "verbose_name_plural": "API clients",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ClientReport',
+            name="ClientReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=40, unique=True, verbose_name='token')),
-                ('account_id', models.CharField(blank=True, max_length=100, verbose_name='account id')),
-                ('device_id', models.CharField(blank=True, max_length=100, verbose_name='device id')),
-                ('email', models.CharField(blank=True, max_length=200, verbose_name='e-mail')),
-                ('first_name', models.CharField(blank=True, max_length=100, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=100, verbose_name='last name')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('media_url', models.URLField(blank=True, max_length=500, verbose_name='media URL')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='open311.apiclient')),
-                ('report', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='open311', to='issues.report')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("token", models.CharField(max_length=40, unique=True, verbose_name="token")),
+                ("account_id", models.CharField(blank=True, max_length=100, verbose_name="account id")),
+                ("device_id", models.CharField(blank=True, max_length=100, verbose_name="device id")),
+                ("email", models.CharField(blank=True, max_length=200, verbose_name="e-mail")),
+                ("first_name", models.CharField(blank=True, max_length=100, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=100, verbose_name="last name")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("media_url", models.URLField(blank=True, max_length=500, verbose_name="media URL")),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="reports", to="open311.apiclient"
+                    ),
+                ),
+                (
+                    "report",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="open311", to="issues.report"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'report from an API client',
-                'verbose_name_plural': 'reports from API clients',
-                'constraints': [models.CheckConstraint(condition=models.Q(('token', ''), _negated=True), name='client_report_has_token')],
+                "verbose_name": "report from an API client",
+                "verbose_name_plural": "reports from API clients",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("token", ""), _negated=True), name="client_report_has_token"
+                    )
+                ],
             },
         ),
     ]
