@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, F, Value, When
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -19,7 +18,7 @@ from beefeed import spreadsheets
 from beefeed.admin_tools import ReadOnlyAdminMixin, ask_then
 from beefeed.models import Organization
 from beefeed.parsing import parse_id, readable
-from issues import awards, deadlines, exports, workflow
+from issues import awards, community_admin, deadlines, exports, workflow
 from issues.forms import DispatchForm
 from issues.models import (
     IN_HAND,
@@ -137,6 +136,7 @@ class ReportAdmin(admin.ModelAdmin):
     list_display_links = ["ref", "thumb"]
     # Organizations and communities offered as filters are those of the reports this user may see.
     list_filter = [
+        community_admin.WhoseFilter,  # a community's handler: theirs, or all of their area
         "state",
         OverdueFilter,
         "category",
@@ -156,6 +156,7 @@ class ReportAdmin(admin.ModelAdmin):
         "reverse_points_selected",
         "export_selected_xlsx",
         "export_selected_csv",
+        community_admin.claim_selected,
     ]
     fields = [
         "ref",
@@ -191,9 +192,15 @@ class ReportAdmin(admin.ModelAdmin):
     def get_ordering(self, request):
         if request.user.is_coordinator:
             return super().get_ordering(request)
-        # A handler works by urgency: reports in hand first, overdue before due soonest.
-        in_hand_first = Case(When(state__in=IN_HAND, then=Value(0)), default=Value(1))
-        return [in_hand_first, F("deadline").asc(nulls_last=True), "-created_at"]
+        return community_admin.handler_ordering(request.user)
+
+    def get_list_display(self, request):
+        if community_admin.may_claim(request.user):
+            return [*self.list_display, community_admin.claim_column(request.user)]
+        return self.list_display
+
+    def has_claim_permission(self, request):
+        return community_admin.may_claim(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         editable = self.coordinator_editable if request.user.is_coordinator else []
@@ -376,7 +383,7 @@ class ReportAdmin(admin.ModelAdmin):
         report = self.get_queryset(request).filter(pk=pk).first() if pk else None
         if report is not None:
             extra_context["moves"] = [
-                (action, workflow.MOVES[action].label)
+                (action, workflow.MOVES[action].button)
                 for action in workflow.allowed_actions(report, request.user)
                 if workflow.MOVES[action].form  # a move without a form is made by code only (supervision)
             ]
@@ -384,6 +391,7 @@ class ReportAdmin(admin.ModelAdmin):
             extra_context["may_extend"] = far_future is not None and not workflow.extension_refusal(
                 report, by=request.user, deadline=far_future
             )
+            extra_context["area_only"] = community_admin.handled_elsewhere(report, request.user)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def act_view(self, request, pk, action):
@@ -434,6 +442,7 @@ class ReportAdmin(admin.ModelAdmin):
             "action_label": move.label,
             "title": f"{report.reference} · {move.label}",
             "change_url": change_url,
+            "explain": community_admin.claim_explained(report) if action == Action.CLAIM else "",
         }
         return TemplateResponse(request, "admin/issues/report/act.html", context, status=400 if form.errors else 200)
 
