@@ -196,7 +196,7 @@ class ReportAdmin(admin.ModelAdmin):
 
     def get_list_display(self, request):
         if community_admin.may_claim(request.user):
-            return [*self.list_display, community_admin.claim_column(request.user)]
+            return community_admin.with_claim_buttons(self.list_display, request.user)
         return self.list_display
 
     def has_claim_permission(self, request):
@@ -439,8 +439,8 @@ class ReportAdmin(admin.ModelAdmin):
             "report": report,
             "form": form,
             "action": action,
-            "action_label": move.label,
-            "title": f"{report.reference} · {move.label}",
+            "action_label": move.button,
+            "title": f"{report.reference} · {move.button}",
             "change_url": change_url,
             "explain": community_admin.claim_explained(report) if action == Action.CLAIM else "",
         }

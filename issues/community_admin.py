@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from issues import workflow
 from issues.deadlines import deadline_for
-from issues.models import IN_HAND, Action, State
+from issues.models import IN_HAND, Action, Report, State
 
 
 def may_claim(user):
@@ -62,22 +62,23 @@ def handler_ordering(user):
     return [first, F("deadline").asc(nulls_last=True), "-created_at"]
 
 
-def claim_column(user):
-    """A row button "认领" on the new reports of the handler's own community: it opens the claim's
+def with_claim_buttons(list_display, user):
+    """The list's "handling organization" column, for a community's handler: the organization, or on a
+    new report of their own community the button "认领" (no wider table), which opens the claim's
     confirmation (an optional note), where the workflow decides."""
     org = user.organization_id
 
-    @admin.display(description=gettext_lazy("claim"))
-    def claim(report):
-        if report.state != State.SUBMITTED or report.community_id != org:
-            return ""
-        return format_html(
-            '<a class="bf-move bf-move-claim" href="{}">{}</a>',
-            reverse("admin:issues_report_act", args=[report.pk, Action.CLAIM]),
-            workflow.MOVES[Action.CLAIM].button,
-        )
+    @admin.display(description=Report._meta.get_field("assignee").verbose_name, ordering="assignee__name")
+    def assignee_or_claim(report):
+        if report.state == State.SUBMITTED and report.community_id == org:
+            return format_html(
+                '<a class="bf-move bf-move-claim" href="{}">{}</a>',
+                reverse("admin:issues_report_act", args=[report.pk, Action.CLAIM]),
+                workflow.MOVES[Action.CLAIM].button,
+            )
+        return report.assignee or "—"
 
-    return claim
+    return [assignee_or_claim if column == "assignee" else column for column in list_display]
 
 
 @admin.action(description=gettext_lazy("Claim selected reports for our community"), permissions=["claim"])
