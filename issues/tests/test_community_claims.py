@@ -204,6 +204,20 @@ def test_a_community_handler_claims_a_new_report_from_its_page(
     assert report.reference in notice.text and "龙西社区" in notice.text
     # The claimer now acts on it as on any report dispatched to them.
     assert workflow.may(handler_a, Action.START, report)
+    # The courier's timeline says who has it, as for a dispatch.
+    client.force_login(volunteer.user)
+    assert "已派单 · 龙西社区" in client.get(reverse("issues:my_reports")).content.decode()
+
+
+def test_a_claim_cannot_send_the_report_elsewhere(client, handler_a, make_report, department, community_a):
+    report = make_report()
+    client.force_login(handler_a)
+    far = (timezone.now() + timedelta(days=300)).strftime("%Y-%m-%dT%H:%M")
+    client.post(
+        act_url(report, Action.CLAIM), {"seen_state": "submitted", "organization": department.pk, "deadline": far}
+    )
+    report.refresh_from_db()
+    assert report.assignee == community_a and report.deadline < timezone.now() + timedelta(days=3)
 
 
 def test_claiming_from_the_list(client, handler_a, make_report, in_longbei):
