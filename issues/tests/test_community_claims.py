@@ -134,6 +134,8 @@ def test_the_list_tells_ours_from_the_rest_of_the_community(
     assert waiting.reference in claimable and ours.reference not in claimable
     area = list_page(client, whose="area")
     assert all(r.reference in area for r in (ours, waiting, handled_by_department))
+    counted = list_page(client, _facets="True")
+    assert "派给我们的 (1)" in counted and "本社区全部 (3)" in counted
 
 
 # --- Read-only where another organization handles it --------------------------------------------
