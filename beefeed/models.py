@@ -105,13 +105,25 @@ class User(AbstractUser):
     def is_handler(self):
         return self._in_group("Handlers")
 
-    def scope(self, queryset, field):
+    @property
+    def is_area_handler(self):
+        """A handler of a community (or township): the place reports are located in, not only a desk."""
+        return self.is_handler and self.organization_id is not None and self.organization.is_area
+
+    def scope(self, queryset, field, *, area_field=None):
         """The one scoping rule: coordinators see everything, a handler what belongs to their own
-        organization (`field` names it on the queryset's model), anyone else nothing."""
+        organization (`field` names it on the queryset's model), anyone else nothing.
+
+        `area_field`: what is located in a community (or township) is that community's too, so its
+        handlers also see what that field names as theirs (seeing is not acting: who may act is
+        issues.workflow's to say)."""
         if self.is_coordinator:
             return queryset
         if self.is_handler and self.organization_id:
-            return queryset.filter(**{field: self.organization_id})
+            theirs = Q(**{field: self.organization_id})
+            if area_field and self.is_area_handler:
+                theirs |= Q(**{area_field: self.organization_id})
+            return queryset.filter(theirs)
         return queryset.none()
 
     def _in_group(self, name):

@@ -200,6 +200,9 @@ SECOND_ESCALATION_HOURS = env.int("SECOND_ESCALATION_HOURS", default=24)
 TRIAGE_HOURS = env.int("TRIAGE_HOURS", default=4)
 DIGEST_HOUR = env.int("DIGEST_HOUR", default=8)
 RATING_DAYS = env.int("RATING_DAYS", default=3)
+# A community's (or township's) handlers may claim (认领) a report located there before a coordinator
+# triages it (issues.workflow, Action.CLAIM); off: only coordinators dispatch.
+COMMUNITY_CLAIMS = env.bool("COMMUNITY_CLAIMS", default=True)
 
 # --- Open311 GeoReport v2 (issues.open311) ------------------------------------------
 # If set, a request naming another jurisdiction_id gets 404. Reports sent with only an address

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, F, Value, When
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -20,7 +19,7 @@ from beefeed import spreadsheets
 from beefeed.admin_tools import ReadOnlyAdminMixin, ask_then
 from beefeed.models import Organization
 from beefeed.parsing import parse_id, readable
-from issues import awards, deadlines, exports, intake, merging, report_page, workflow
+from issues import awards, community_admin, deadlines, exports, intake, merging, report_page, workflow
 from issues.desk import TriageDeskMixin
 from issues.forms import DispatchForm
 from issues.models import (
@@ -142,6 +141,7 @@ class ReportAdmin(admin.ModelAdmin):
     list_display_links = ["ref", "thumb"]
     # Organizations and communities offered as filters are those of the reports this user may see.
     list_filter = [
+        community_admin.WhoseFilter,  # a community's handler: theirs, or all of their area
         "state",
         OverdueFilter,
         "category",
@@ -161,6 +161,7 @@ class ReportAdmin(admin.ModelAdmin):
         "reverse_points_selected",
         "export_selected_xlsx",
         "export_selected_csv",
+        community_admin.claim_selected,
     ]
     fields = [
         "ref",
@@ -197,16 +198,21 @@ class ReportAdmin(admin.ModelAdmin):
         columns = super().get_list_display(request)
         if request.user.is_coordinator:
             return columns
-        # A handler, often on a phone, sees how urgent each report is before the table scrolls sideways.
+        # A handler, often on a phone, sees how urgent each report is before the table scrolls sideways,
+        # and a community's handler the 认领 button of a new report in their area (in the organization column).
         first = [c for c in ("ref", "thumb", "time_left", "state_badge") if c in columns]
+        if community_admin.may_claim(request.user):
+            columns = community_admin.with_claim_buttons(columns, request.user)
+            first += [c for c in columns if callable(c)]
         return first + [c for c in columns if c not in first]
 
     def get_ordering(self, request):
         if request.user.is_coordinator:
             return super().get_ordering(request)
-        # A handler works by urgency: reports in hand first, overdue before due soonest.
-        in_hand_first = Case(When(state__in=IN_HAND, then=Value(0)), default=Value(1))
-        return [in_hand_first, F("deadline").asc(nulls_last=True), "-created_at"]
+        return community_admin.handler_ordering(request.user)
+
+    def has_claim_permission(self, request):
+        return community_admin.may_claim(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         editable = self.coordinator_editable if request.user.is_coordinator else []
@@ -413,7 +419,7 @@ class ReportAdmin(admin.ModelAdmin):
         report = self.get_queryset(request).filter(pk=pk).first() if pk else None
         if report is not None:
             extra_context["moves"] = [
-                (action, workflow.MOVES[action].label)
+                (action, workflow.MOVES[action].button)
                 for action in workflow.allowed_actions(report, request.user)
                 if workflow.MOVES[action].form  # a move without a form is made by code only (supervision)
             ]
@@ -425,6 +431,7 @@ class ReportAdmin(admin.ModelAdmin):
             extra_context.update(report_page.overview(report, request.user))
             if report.time_left() is not None:
                 extra_context.update(deadline=report.deadline, time_left=self.time_left(report))
+            extra_context["area_only"] = community_admin.handled_elsewhere(report, request.user)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def act_view(self, request, pk, action):
@@ -474,11 +481,12 @@ class ReportAdmin(admin.ModelAdmin):
             "report": report,
             "form": form,
             "action": action,
-            "action_label": move.label,
-            "title": f"{report.reference} · {move.label}",
+            "action_label": move.button,
+            "title": f"{report.reference} · {move.button}",
             "change_url": change_url,
             # Offered above the form's text field: one tap puts one in (static/js/admin_act.js).
             "replies": ReplyTemplate.objects.for_move(report.category_id, action),
+            "explain": community_admin.claim_explained(report) if action == Action.CLAIM else "",
         }
         return TemplateResponse(request, "admin/issues/report/act.html", context, status=400 if form.errors else 200)
 

@@ -169,10 +169,13 @@ class ReportQuerySet(models.QuerySet):
         return self.exclude(reject_reason=RejectReason.MERGED)
 
     def visible_to(self, user):
-        """Coordinators see everything, handlers what was dispatched to them."""
+        """Who sees which report, everywhere staff see reports (admin list and page, photos, exports,
+        nearby and duplicate lists): coordinators everything; a handler what was dispatched to their
+        organization; a community's (or township's) handler also every report located there —
+        read-only unless it is theirs: issues.workflow says who may act."""
         if not user.is_authenticated or not user.is_staff:
             return self.none()
-        return user.scope(self, "assignee_id")
+        return user.scope(self, "assignee_id", area_field="community_id")
 
     def near(self, latitude, longitude, meters):
         """Reports within `meters` of a point: a bounding box the index can use."""

@@ -182,6 +182,16 @@ def on_publish(event):
     )
 
 
+def on_claim(event):
+    """The community took the report on before triage: its reporter hears who has it, and by when."""
+    _tell_reporter(
+        event.report,
+        _("Your report %(ref)s was taken on by %(org)s, to be solved by %(deadline)s.")
+        % {"ref": event.report.reference, "org": event.organization, "deadline": _local(event.report.deadline)},
+        reverse("issues:my_reports"),
+    )
+
+
 def on_reject(event):
     _tell_reporter(
         event.report,

@@ -3,7 +3,8 @@
 A published report's before and after photos are public as moderated (issues.moderation): a covered
 photo's public version only, never its original; a hidden photo not at all. Everything else — photos of reports
 still open, returned or not accepted, and the reporter's re-check photo — only the reporter and
-the staff who may see the report (coordinators all, a handler their organization's) may see.
+the staff who may see the report (Report.objects.visible_to: coordinators all, a handler what was
+dispatched to their organization, a community's handler also what is located in their community) may see.
 The answer is read from the report's state on every request, so a report reopened after
 publication is private again at once.
 """

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -70,6 +71,17 @@ def _handler_of(user, report, data=None):
         and user.is_handler
         and user.organization_id is not None
         and user.organization_id == report.assignee_id
+    )
+
+
+def _handler_of_the_community(user, report, data=None):
+    """A handler of the community (or township) the report is located in, while COMMUNITY_CLAIMS is on."""
+    return (
+        settings.COMMUNITY_CLAIMS
+        and _is_active(user)
+        and user.is_handler
+        and user.organization_id is not None
+        and user.organization_id == report.community_id
     )
 
 
@@ -324,6 +336,18 @@ def _dispatch(report, *, now, organization=None, deadline=None, **data):
     return org
 
 
+def _clean_claim(report, data):
+    if not settings.COMMUNITY_CLAIMS:
+        raise TransitionError(_("Communities do not claim reports here: a coordinator dispatches them."))
+    return {"note": (data.get("note") or "").strip()}
+
+
+def _claim(report, *, by, now, **data):
+    """The community takes it on before triage: dispatched to it with the category's deadline, as a
+    coordinator's dispatch would (the event names who claimed it: its actor)."""
+    return _dispatch(report, now=now, organization=by.organization)
+
+
 def _reject(report, *, reason, duplicate_of, **data):
     report.reject_reason = reason
     report.duplicate_of = duplicate_of
@@ -463,10 +487,15 @@ class Move:
     pays: Callable | None = None
     notices: tuple = ()
     ends_extension: bool = False
+    verb: str | None = None  # the button's word, when the timeline's label does not fit a button
 
     @property
     def label(self):
         return self.action.label
+
+    @property
+    def button(self):
+        return self.verb or self.label
 
 
 MOVES = {
@@ -481,6 +510,18 @@ MOVES = {
             effect=_dispatch,
             pays=_pays_dispatched,
             notices=(notifications.on_dispatch,),
+        ),
+        Move(
+            Action.CLAIM,
+            frm=frozenset({State.SUBMITTED}),  # before triage: afterwards it is a coordinator's to route
+            to=State.DISPATCHED,
+            who=_handler_of_the_community,
+            form=forms.NoteForm,
+            clean=_clean_claim,
+            effect=_claim,
+            pays=_pays_dispatched,
+            notices=(notifications.on_dispatch, notifications.on_claim),
+            verb=gettext_lazy("Claim"),
         ),
         Move(
             Action.REJECT,
@@ -662,10 +703,11 @@ def _shorthand(action):
     return make
 
 
-dispatch, reject, start, resolve, return_report, publish, reopen, merge = (
+dispatch, claim, reject, start, resolve, return_report, publish, reopen, merge = (
     _shorthand(action)
     for action in (
         Action.DISPATCH,
+        Action.CLAIM,
         Action.REJECT,
         Action.START,
         Action.RESOLVE,

@@ -107,7 +107,8 @@ def test_possible_duplicates_on_a_handlers_report_page_keep_to_their_organizatio
     from issues import workflow
 
     mine = make_report("dispatched", by_coordinator=coordinator, handler=handler_a)
-    next_door = make_report(latitude=30.27452, longitude=118.13222)  # 3 m away, same category
+    # 3 m away, same category, across the line in 龙北社区 (what is in 龙西社区 they see: test_community_claims.py)
+    next_door = make_report(latitude=30.27452, longitude=118.13222, community=community_b)
     workflow.dispatch(next_door, by=coordinator, organization=community_b, notify=False)
     client.force_login(handler_a)
     page = client.get(change_url(mine)).content.decode()

@@ -101,7 +101,7 @@ def test_a_handlers_list_puts_the_most_urgent_first(client, coordinator, handler
 
 def test_a_handlers_filters_offer_only_what_they_can_see(client, coordinator, handler_a, handler_b, make_report):
     mine = make_report("dispatched", by_coordinator=coordinator)
-    elsewhere = make_report("submitted")
+    elsewhere = make_report("submitted", community=handler_b.organization)
     workflow.dispatch(elsewhere, by=coordinator, organization=handler_b.organization, notify=False)
     Organization.objects.create(name="区城管局", kind=Organization.Kind.DEPARTMENT)
     client.force_login(handler_a)

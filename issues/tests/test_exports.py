@@ -105,7 +105,7 @@ def test_csv_opens_in_excel_and_round_trips(client, make_report, coordinator):
 
 def test_handlers_export_only_their_own_reports(client, make_report, coordinator, handler_a, handler_b, community_b):
     mine = make_report("dispatched", by_coordinator=coordinator)
-    theirs = make_report()
+    theirs = make_report(community=community_b)
     from issues import workflow
 
     workflow.dispatch(theirs, by=coordinator, organization=community_b, notify=False)

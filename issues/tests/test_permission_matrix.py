@@ -193,7 +193,7 @@ def test_a_handler_cannot_open_another_communitys_report(client, site, make_repo
     from issues import workflow
 
     users, _args = site
-    theirs = make_report()
+    theirs = make_report(community=community_b)
     workflow.dispatch(theirs, by=coordinator, organization=community_b, notify=False)
     client.force_login(users["handler_a"])
     assert client.get(reverse("admin:issues_report_change", args=[theirs.pk])).status_code in (302, 404)

@@ -61,16 +61,16 @@ def test_it_serves_a_dispatched_reports_photos_to_the_reporter_the_coordinator_a
 
 
 @pytest.mark.parametrize("state", ["submitted", "rejected"])
-def test_a_report_no_one_handles_shows_its_photos_to_the_reporter_and_coordinators_only(
+def test_a_report_no_one_handles_shows_its_photos_to_the_reporter_coordinators_and_its_community_only(
     client, make_report, coordinator, handler_a, people, state
 ):
-    report = make_report(state, by_coordinator=coordinator, handler=handler_a)
+    report = make_report(state, by_coordinator=coordinator, handler=handler_a)  # located in 龙西社区 (A)
     assert statuses(client, people, urls_of(report)[0]) == {
         "anonymous": 404,
         "reporter": 200,
         "other_volunteer": 404,
         "coordinator": 200,
-        "handler_a": 404,
+        "handler_a": 200,
         "handler_b": 404,
     }
 

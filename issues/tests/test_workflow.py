@@ -21,6 +21,8 @@ ALLOWED = {
     ("dispatch", "submitted"): ("coordinator", "dispatched"),
     ("dispatch", "returned"): ("coordinator", "dispatched"),
     ("reject", "submitted"): ("coordinator", "rejected"),
+    # The report happened in 龙西社区 (A): its handlers may take it on before triage.
+    ("claim", "submitted"): ("handler_a", "dispatched"),
     ("start", "dispatched"): ("handler_a", "in_progress"),
     ("resolve", "dispatched"): ("handler_a", "resolved"),
     ("resolve", "in_progress"): ("handler_a", "resolved"),
@@ -39,6 +41,7 @@ def sample_data(action):
     """What each move needs, as the admin's form would give it."""
     return {
         "dispatch": lambda: {"organization": None},
+        "claim": dict,
         "reject": lambda: {"reason": "not_enough_info"},
         "start": dict,
         "resolve": lambda: {"note": "修好了", "photos": [processed_photo()]},
