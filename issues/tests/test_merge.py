@@ -129,8 +129,9 @@ def test_without_possible_duplicates_the_form_starts_empty(client, coordinator, 
 def test_a_handler_cannot_merge_even_with_a_forged_post(client, handler_a, coordinator, original, again, make_report):
     before = snapshot(again), snapshot(original)
     client.force_login(handler_a)
-    # A new report is not the handler's to see: no page, no move.
-    assert client.post(act_url(again), {"into": original.reference}).status_code == 404
+    # A new report in the handler's own community: they see it (and may claim it), but never merge it.
+    response = client.post(act_url(again), {"into": original.reference, "seen_state": "submitted"}, follow=True)
+    assert "您无权对问题 BF000002 进行此操作" in response.content.decode()
     # Their own dispatched report: the move is refused with a message.
     response = client.post(act_url(original), {"into": again.reference, "seen_state": "dispatched"}, follow=True)
     assert "不能进行此操作" in response.content.decode()
