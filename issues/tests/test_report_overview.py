@@ -214,10 +214,11 @@ def test_open_reports_within_100_m_are_listed_nearest_first(
 
 
 def test_a_handler_never_sees_a_nearby_report_of_another_organization(
-    client, coordinator, handler_a, handler_b, make_report
+    client, coordinator, handler_a, handler_b, make_report, community_b
 ):
     mine = make_report("dispatched", by_coordinator=coordinator)
-    theirs = make_report(latitude=HERE[0] + 20 * M)
+    # Across the street, in the neighbouring community, handled there.
+    theirs = make_report(latitude=HERE[0] + 20 * M, community=community_b)
     workflow.dispatch(theirs, by=coordinator, organization=handler_b.organization, notify=False)
     also_mine = make_report("dispatched", by_coordinator=coordinator, latitude=HERE[0] + 40 * M)
 
