@@ -131,7 +131,7 @@ def test_a_handler_cannot_merge_even_with_a_forged_post(client, handler_a, coord
     client.force_login(handler_a)
     # A new report in the handler's own community: they see it (and may claim it), but never merge it.
     response = client.post(act_url(again), {"into": original.reference, "seen_state": "submitted"}, follow=True)
-    assert "您无权对问题 BF000002 进行此操作" in response.content.decode()
+    assert f"您无权对问题 {again.reference} 进行此操作" in response.content.decode()
     # Their own dispatched report: the move is refused with a message.
     response = client.post(act_url(original), {"into": again.reference, "seen_state": "dispatched"}, follow=True)
     assert "不能进行此操作" in response.content.decode()
