@@ -81,7 +81,8 @@ def own_problems(page):
     "login,shown,nearby,not_nearby",
     [
         ("coord", "longxi", ["chengguan", "also_chengguan"], []),
-        ("longxi", "longxi", [], ["chengguan", "also_chengguan"]),
+        # 龙西社区's handler sees every report located in 龙西社区, whoever handles it (read-only).
+        ("longxi", "longxi", ["chengguan", "also_chengguan"], []),
         ("chengguan", "chengguan", ["also_chengguan"], ["longxi"]),
     ],
     ids=["coordinator", "community-handler", "department-handler"],
