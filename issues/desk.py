@@ -1,8 +1,9 @@
 """The triage desk: a coordinator dispatches or rejects a waiting report from its row of the queue.
 
 Each row of the queue (TriageAdmin) carries a small dispatch control — the organization, with the
-category's default preselected and changeable, the deadline the category gives, a 派单 button —
-and a 不予受理 control asking the reason (the reject move's own form fields). Each posts once to
+category's default preselected and changeable, the deadline the category gives, a 派单 button —,
+a 不予受理 control asking the reason (the reject move's own form fields), and a 同一问题 control
+that merges the report into an open one by its reference (the MERGE move's form). Each posts once to
 `triagereport/<pk>/desk/`, which makes the move through `issues.workflow.transition` with the
 state the coordinator saw. With JavaScript (static/js/triage_desk.js) the answer is a small JSON
 and the row becomes one line ("BF000012 已派给 龙西社区") without leaving the list; without it,
@@ -26,7 +27,7 @@ from beefeed.models import Organization
 from issues import workflow
 from issues.models import Action, RejectReason, Report, State
 
-DESK_MOVES = (Action.DISPATCH, Action.REJECT)
+DESK_MOVES = (Action.DISPATCH, Action.REJECT, Action.MERGE)
 
 
 def form_id(report_pk, action):
@@ -82,6 +83,7 @@ class TriageDeskMixin:
         if organizations is None:  # a list built elsewhere (an export): no controls
             return ""
         dispatch, reject = form_id(report.pk, Action.DISPATCH), form_id(report.pk, Action.REJECT)
+        merge = form_id(report.pk, Action.MERGE)
         options = format_html_join(
             "",
             '<option value="{}"{}>{}</option>',
@@ -105,6 +107,10 @@ class TriageDeskMixin:
             '<input name="note" form="{reject}" placeholder="{note_hint}" aria-label="{note_hint}">'
             '<button type="submit" form="{reject}">{reject_label}</button>'
             "</details>"
+            '<details class="bf-desk-no bf-desk-merge"><summary>{merge_label}</summary>'
+            '<input name="into" form="{merge}" size="9" placeholder="BF…" aria-label="{into_label}" required>'
+            '<button type="submit" form="{merge}">{merge_go}</button>'
+            "</details>"
             "</div>"
             '<p class="bf-desk-msg" role="alert"></p>'
             "</div>",
@@ -124,6 +130,10 @@ class TriageDeskMixin:
             duplicate_hint=_("duplicate of BF…"),
             duplicate_label=_("Duplicate of (reference number)"),
             note_hint=_("note (optional)"),
+            merge=merge,
+            merge_label=_("Same problem"),
+            into_label=_("Same problem as (reference number)"),
+            merge_go=_("Merge"),
         )
 
     # --- the one request per decision ----------------------------------------------------
@@ -137,13 +147,15 @@ class TriageDeskMixin:
             return self._desk_answer(request, _("This report does not exist."), status=404)
         action = request.POST.get("move")
         if action not in DESK_MOVES:
-            return self._desk_answer(request, _("Choose to dispatch or not to accept."), status=400, report=report)
+            return self._desk_answer(
+                request, _("Choose to dispatch, not to accept or to merge."), status=400, report=report
+            )
         move = workflow.MOVES[action]
         form = move.form(request.POST)
         if action == Action.DISPATCH:
             choose = _("Choose the organization from the list.")
             form.fields["organization"].error_messages.update(required=choose, invalid_choice=choose)
-        else:
+        elif action == Action.REJECT:
             form.fields["reason"].error_messages["required"] = _("Choose why the report is not accepted.")
         if not form.is_valid():
             problems = _form_problems(form)
@@ -160,6 +172,11 @@ class TriageDeskMixin:
             text = _("%(ref)s dispatched to %(organization)s") % {
                 "ref": report.reference,
                 "organization": event.organization,
+            }
+        elif action == Action.MERGE:
+            text = _("%(ref)s merged into %(into)s: its courier now follows that report") % {
+                "ref": report.reference,
+                "into": Report.reference_for(form.cleaned_data["into"]),
             }
         else:
             text = _("%(ref)s not accepted: %(reason)s") % {"ref": report.reference, "reason": event.note}

@@ -132,6 +132,32 @@ def test_reject_as_a_duplicate_names_the_original(desk, waiting, make_report):
     assert again.state == State.REJECTED and again.duplicate_of == original
 
 
+def test_merge_from_the_row_makes_its_courier_a_co_reporter(desk, coordinator, waiting, make_report, community_a):
+    from conftest import make_volunteer
+    from issues.models import CoReporter
+
+    second = make_volunteer("13711112222", community_a, name="王二蜂")
+    again = make_report(description="垃圾桶坏了（又报一次）", reporter=second)
+    response = desk.post(
+        desk_url(again), {"move": "merge", "seen_state": "submitted", "into": waiting.reference}, **JSON
+    )
+    assert response.json()["ok"] is True
+    assert response.json()["message"].startswith(f"{again.reference} 已合并到 {waiting.reference}")
+    again.refresh_from_db()
+    assert again.state == State.REJECTED and again.reject_reason == "merged" and again.duplicate_of == waiting
+    assert CoReporter.objects.filter(report=waiting, volunteer=second).exists()
+    assert ReportEvent.objects.filter(report=again, action="merge", actor=coordinator).exists()
+
+
+def test_merge_from_the_row_into_nothing_is_refused(desk, waiting):
+    response = desk.post(desk_url(waiting), {"move": "merge", "seen_state": "submitted", "into": "BF999999"}, **JSON)
+    assert response.status_code == 409 and "BF999999" in response.json()["message"]
+    assert unchanged(waiting)
+    response = desk.post(desk_url(waiting), {"move": "merge", "seen_state": "submitted", "into": "垃圾"}, **JSON)
+    assert response.status_code == 400 and "BF000012" in response.json()["message"]
+    assert unchanged(waiting)
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
