@@ -91,9 +91,10 @@ def test_a_report_sent_offline_waits_on_the_phone_and_arrives_once(browser, live
 
     page.unroute("**/report/new/")  # the signal is back
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.get_by_text("已发送 1 件保存在手机上的报告。").wait_for()
+    page.get_by_text("已发送 1 件保存在手机上的报告：").wait_for()
     page.screenshot(path=str(ARTIFACTS / "drafts-sent-390.png"), full_page=True)
     report = Report.objects.get()
+    assert page.locator("#drafts-outbox a").inner_text() == report.reference
     assert report.description == "广场花苑小区3栋的垃圾桶坏了" and report.client_key is not None
     assert ReportPhoto.objects.filter(report=report).count() == 1
     assert outbox_size(page) == 0
@@ -114,7 +115,7 @@ def test_a_draft_waiting_is_sent_when_me_is_opened(browser, live_server, distric
     page.get_by_text("待发送 1 件").wait_for()
     page.unroute("**/report/new/")
     page.goto(live_server.url + "/me/")
-    page.get_by_text("已发送 1 件保存在手机上的报告。").wait_for()
+    page.get_by_text("已发送 1 件保存在手机上的报告：").wait_for()
     page.screenshot(path=str(ARTIFACTS / "drafts-me-sent-390.png"), full_page=True)
     assert Report.objects.get().photos.count() == 1
     assert real_problems(page) == []
@@ -161,3 +162,30 @@ def test_without_signing_out_another_couriers_draft_is_not_shown_and_is_purged(b
     assert outbox_size(page) == 0
     assert Report.objects.count() == 0
     assert real_problems(page) == []
+
+
+def test_a_server_briefly_down_keeps_the_report_and_a_mistake_in_the_form_is_shown_as_before(
+    browser, live_server, district
+):
+    make_volunteer("13900000001", district)
+    page = signed_in_phone(browser, live_server, "13900000001")
+    fill_report(page, "服务器暂时不可用")
+    page.route(
+        "**/report/new/",
+        lambda route: route.fulfill(status=503, body="down") if route.request.method == "POST" else route.continue_(),
+    )
+    page.get_by_role("button", name="提交上报").click()
+    page.get_by_text("待发送 1 件").wait_for()
+    assert Report.objects.count() == 0
+    page.unroute("**/report/new/")
+    page.get_by_role("button", name="现在发送").click()
+    page.get_by_text("已发送 1 件保存在手机上的报告：").wait_for()
+    assert Report.objects.count() == 1
+
+    # No photo: the server's answer says so, as without this slice, and nothing waits on the phone.
+    page.get_by_role("radio", name="环境卫生").check()
+    page.fill("textarea[name=description]", "没有照片")
+    page.get_by_role("button", name="提交上报").click()
+    page.get_by_text("请至少添加一张照片。").wait_for()
+    assert outbox_size(page) == 0 and Report.objects.count() == 1
+    page.screenshot(path=str(ARTIFACTS / "drafts-refused-390.png"), full_page=True)

@@ -85,7 +85,13 @@
       method: "POST", body: body, credentials: "same-origin", signal: controller ? controller.signal : undefined,
     }).then(function (r) {
       clearTimeout(timer);
-      if (r.ok && DONE.test(new URL(r.url).pathname)) return { outcome: "sent", url: r.url };
+      if (r.ok && DONE.test(new URL(r.url).pathname)) {
+        // The "report received" page names the reference (BF…): the courier is told which one arrived.
+        return r.text().then(function (html) {
+          var found = new DOMParser().parseFromString(html, "text/html").querySelector(".reference");
+          return { outcome: "sent", url: r.url, reference: found ? found.textContent.trim() : "" };
+        }, function () { return { outcome: "sent", url: r.url, reference: "" }; });
+      }
       if (r.status >= 500 || r.status === 429 || r.ok) return { outcome: "offline", status: r.status };
       return { outcome: "refused", status: r.status };
     }, function () {
@@ -102,7 +108,7 @@
         render();
         return send(d).then(function (answer) {
           delete sending[d.key];
-          if (answer.outcome === "sent") { sentNow.push(answer.url); return remove(d.key); }
+          if (answer.outcome === "sent") { sentNow.push(answer); return remove(d.key); }
           if (answer.outcome === "refused") { d.status = "refused"; return put(d); }
         });
       });
@@ -131,16 +137,23 @@
       box.textContent = "";
       if (sentNow.length) {
         var ok = document.createElement("p");
-        var link = document.createElement("a");
-        link.href = sentNow[sentNow.length - 1];
-        link.textContent = t("已发送 " + sentNow.length + " 件保存在手机上的报告。", sentNow.length + " saved report(s) sent.");
-        ok.appendChild(link);
+        ok.className = "drafts-sent";
+        ok.style.margin = "0";
+        ok.textContent = t("已发送 " + sentNow.length + " 件保存在手机上的报告：", sentNow.length + " saved report(s) sent: ");
+        sentNow.forEach(function (answer, i) {
+          var link = document.createElement("a");
+          link.href = answer.url;
+          link.textContent = answer.reference || t("查看", "view");
+          if (i) ok.appendChild(document.createTextNode(t("、", ", ")));
+          ok.appendChild(link);
+        });
         box.appendChild(ok);
       }
       box.hidden = !drafts.length && !sentNow.length;
       if (!drafts.length) return;
       var pending = drafts.filter(function (d) { return d.status !== "refused"; }).length;
       var head = document.createElement("p");
+      head.style.marginTop = "0";
       var strong = document.createElement("strong");
       strong.className = "drafts-count";
       strong.textContent = t("待发送 " + pending + " 件", pending + " waiting to be sent");
