@@ -53,6 +53,14 @@ class ReportForm(forms.Form):
         error_messages={"invalid_choice": _("This hive station is not open; send the report without it.")},
     )
 
+    # The draft's key, made by the courier's phone (static/js/report_drafts.js): sending the same draft
+    # again answers with the report it already made (issues.workflow.submit_report).
+    client_key = forms.UUIDField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("This report's sending key could not be read. Please send the report again.")},
+    )
+
     def clean_description(self):
         text = self.cleaned_data["description"].replace("\x00", "").strip()
         if not text:
@@ -72,6 +80,15 @@ class ReportForm(forms.Form):
         if position is None and not data.get("address") and "address" not in self.errors:
             self.add_error("address", _("Give the place: share your position or type the address."))
         return data
+
+
+def draft_key(data):
+    """The draft key of a sent form, or None when there is none or it cannot be read (the form says so)."""
+    field = ReportForm.base_fields["client_key"]
+    try:
+        return field.clean(data.get("client_key"))
+    except forms.ValidationError:
+        return None
 
 
 class DispatchForm(forms.Form):

@@ -237,6 +237,9 @@ class Report(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
     overdue_alerted_at = models.DateTimeField(_("overdue alert sent"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Made by the courier's phone for each draft and sent with it: the same draft sent twice (a lost
+    # answer, a retry when the connection returns) is one report (issues.workflow.submit_report).
+    client_key = models.UUIDField(_("sending key"), null=True, blank=True, editable=False)
 
     objects = ReportQuerySet.as_manager()
 
@@ -255,6 +258,7 @@ class Report(models.Model):
             models.Index(fields=["assignee", "created_at"], name="report_assignee_created"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["reporter", "client_key"], name="report_client_key_per_reporter"),
             models.CheckConstraint(condition=Q(state__in=State.values), name="report_state_valid"),
             models.CheckConstraint(
                 condition=~Q(state__in=ASSIGNED_STATES) | Q(assignee__isnull=False, deadline__isnull=False),

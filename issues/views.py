@@ -16,7 +16,7 @@ from beefeed.models import Organization
 from beefeed.parsing import Unreadable, parse_id, parse_page, readable
 from beefeed.views import too_many
 from issues import exports, merging, stats, workflow
-from issues.forms import MAX_PHOTOS, RatingForm, ReportForm
+from issues.forms import MAX_PHOTOS, RatingForm, ReportForm, draft_key
 from issues.models import DUPLICATE_RADIUS_M, Action, Category, CoReporter, Report, ReportEvent, ReportPhoto, State
 from issues.queries import CachedCountPaginator, board_filter, home_figures, possible_duplicates
 from stations.models import Station
@@ -30,6 +30,10 @@ def report_new(request):
     volunteer = request.volunteer
     photo_errors = []
     if request.method == "POST":
+        # The same draft sent again (its answer was lost on the way): the report it made is the answer.
+        first = workflow.already_sent(volunteer, key) if (key := draft_key(request.POST)) else None
+        if first is not None:
+            return redirect("issues:report_done", pk=first.pk)
         limit = settings.REPORTS_PER_VOLUNTEER_PER_HOUR
         if ratelimit.exceeded("report-volunteer", volunteer.pk, limit=limit):
             return too_many(
@@ -62,6 +66,7 @@ def report_new(request):
                     address=data["address"],
                     station=data["station"],
                     photos=processed,
+                    client_key=data["client_key"],
                 )
             except workflow.TransitionError as error:
                 form.add_error(None, str(error))

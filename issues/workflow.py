@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -107,29 +107,49 @@ def submit_report(
     photos=(),
     now=None,
     notify=True,
+    client_key=None,
 ):
     """A courier's new report, with its processed photos, in one transaction.
 
-    If anything fails, neither the report nor any photo file remains.
+    If anything fails, neither the report nor any photo file remains. `client_key`: the draft's key
+    made by the courier's phone; the same draft sent again (a lost answer, a retry) returns the report
+    it made the first time, never a second one (the key is unique per reporter in the database, so two
+    sends at the same moment also make one report).
     """
     if volunteer is None or not volunteer.is_approved:
         raise TransitionError(_("Your volunteer account has not been approved yet, so you cannot report."))
-    return _create_report(
-        reporter=volunteer,
-        actor=volunteer.user,
-        note="",
-        category=category,
-        description=description,
-        community=community,
-        latitude=latitude,
-        longitude=longitude,
-        address=address,
-        station=station,
-        campaign=campaign,
-        photos=photos,
-        now=now,
-        notify=notify,
-    )
+    if client_key is not None:
+        first = already_sent(volunteer, client_key)
+        if first is not None:
+            return first
+    try:
+        return _create_report(
+            reporter=volunteer,
+            actor=volunteer.user,
+            note="",
+            category=category,
+            description=description,
+            community=community,
+            latitude=latitude,
+            longitude=longitude,
+            address=address,
+            station=station,
+            campaign=campaign,
+            photos=photos,
+            now=now,
+            notify=notify,
+            client_key=client_key,
+        )
+    except IntegrityError:
+        first = already_sent(volunteer, client_key) if client_key is not None else None
+        if first is None:
+            raise
+        return first  # the other send of the same draft won the race: its report is the answer
+
+
+def already_sent(volunteer, client_key):
+    """The report this courier's draft (its key) already made, if any."""
+    return Report.objects.filter(reporter=volunteer, client_key=client_key).first()
 
 
 def submit_client_report(*, client, category, description, community, latitude, longitude, address, photos, now=None):
@@ -216,6 +236,7 @@ def _create_report(
     now,
     notify,
     entered=None,
+    client_key=None,
 ):
     """`entered`: (coordinator, note) when staff entered it on someone's behalf: an internal ENTER event."""
     if not (description or "").strip():
@@ -237,6 +258,7 @@ def _create_report(
                 station=station,
                 campaign=campaign,
                 created_at=now,
+                client_key=client_key,
             )
             for photo in photos:
                 written += _attach_photo(report, photo, ReportPhoto.Kind.BEFORE)
