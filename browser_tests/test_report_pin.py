@@ -1,6 +1,7 @@
 """The courier corrects the position with a pin on a small map (390×844): Leaflet loads only when the
 map is opened, the pin drags on a blank map (no tiles here), and the report stores the pin's place.
-Without the phone's position, the typed address opens the map at the community's centre."""
+Without the phone's position (refused, as WeChat's in-app browser often does), the typed address opens
+the map at the community's centre."""
 
 import math
 
@@ -16,6 +17,12 @@ from volunteers.models import Volunteer
 
 LONGXI = (30.2745, 118.1322)
 LONGBEI = (30.2828, 118.1431)
+# WeChat's in-app browser on Android (XWeb): geolocation is often refused there.
+WECHAT = (
+    "Mozilla/5.0 (Linux; Android 13; V2183A Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MMWEBID/2345 "
+    "MicroMessenger/8.0.47.2560(0x28002F30) WeChat/arm64 Weixin NetType/4G Language/zh_CN ABI/arm64"
+)
 
 
 @pytest.fixture
@@ -85,7 +92,7 @@ def test_the_courier_drags_the_pin_and_the_report_keeps_it(browser, live_server,
     assert [url for url in loaded(page) if url.endswith(".js") and "leaflet" in url]
     pin = drag_pin(page, 90, -70)
     assert metres(pin, LONGXI) > 30  # moved away from the phone's position
-    page.screenshot(path=str(ARTIFACTS / "report-pin-390.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "report-pin-390.png"))  # what the courier sees
 
     page.get_by_role("button", name="提交上报").click()
     page.wait_for_url("**/done/")
@@ -102,7 +109,11 @@ def test_without_the_phones_position_the_address_opens_the_map_and_the_community
     longxi, longbei = district
     base = live_server.url
     ARTIFACTS.mkdir(exist_ok=True)
-    page = open_page(browser, live_server, PHONE)  # geolocation refused
+    page = open_page(browser, live_server, PHONE, user_agent=WECHAT)  # geolocation refused
+    page.goto(base + "/login/")
+    phone = page.locator("#id_username")
+    assert (phone.get_attribute("inputmode"), phone.get_attribute("autocomplete")) == ("numeric", "tel")
+    page.screenshot(path=str(ARTIFACTS / "sign-in-wechat-390.png"))
     sign_in(page, base, "13912345678")
     page.goto(base + "/report/new/")
     page.get_by_text("没有取得位置").wait_for()
@@ -113,18 +124,21 @@ def test_without_the_phones_position_the_address_opens_the_map_and_the_community
     opener.click()
     page.locator("#pin-map[data-ready]").wait_for()
     assert page.input_value("input[name=latitude]") == ""  # the community's centre is not the place
-    page.screenshot(path=str(ARTIFACTS / "report-pin-no-gps-390.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "report-pin-no-gps-390.png"))
     for _ in range(2):  # out to the district, where the next community is a finger's drag away
         page.get_by_role("button", name="Zoom out").click()
         page.wait_for_timeout(500)  # the zoom animation
     pin = drag_pin(page, 120, -120)
     page.wait_for_function("id => document.querySelector('select[name=community]').value === id", arg=str(longbei.pk))
-    page.screenshot(path=str(ARTIFACTS / "report-pin-moved-390.png"), full_page=True)
+    page.wait_for_timeout(400)  # the map pans to keep the pin in sight
+    page.screenshot(path=str(ARTIFACTS / "report-pin-moved-390.png"))
 
     page.get_by_role("button", name="提交上报").click()
     page.wait_for_url("**/done/")
     report = Report.objects.get()
     assert metres((report.latitude, report.longitude), pin) < 1
     assert report.community == longbei and report.address == "龙北社区北门外"
+    page.goto(base + "/me/reports/")
+    assert report.reference in page.content()
     assert page.problems.errors == []
     page.context.close()

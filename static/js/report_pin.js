@@ -65,6 +65,7 @@
 
   function place(ll) {
     marker.setLatLng(ll);
+    map.panInside(ll, { padding: [48, 48] });  // the pin stays in sight after a drag to the edge
     lat.value = ll.lat.toFixed(6);
     lng.value = ll.lng.toFixed(6);
     box.dataset.lat = lat.value;
@@ -78,6 +79,8 @@
     open.setAttribute("aria-expanded", String(visible));
     open.textContent = visible ? t("收起地图", "Close the map") : t("调整位置", "Adjust the position");
     if (visible && map) { map.invalidateSize(); }
+    // The whole map in sight, clear of the send button pinned at the bottom.
+    if (visible && box.scrollIntoView) { box.scrollIntoView({ block: "center" }); }
   }
 
   function draw() {
