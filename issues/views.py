@@ -15,7 +15,7 @@ from beefeed.geo import distance_m, nearest, parse_position
 from beefeed.models import Organization
 from beefeed.parsing import Unreadable, parse_id, parse_page, readable
 from beefeed.views import too_many
-from issues import exports, merging, stats, workflow
+from issues import exports, merging, pin, stats, workflow
 from issues.forms import MAX_PHOTOS, RatingForm, ReportForm, draft_key
 from issues.models import DUPLICATE_RADIUS_M, Action, Category, CoReporter, Report, ReportEvent, ReportPhoto, State
 from issues.queries import CachedCountPaginator, board_filter, home_figures, possible_duplicates
@@ -97,6 +97,7 @@ def report_new(request):
             "max_photos": range(MAX_PHOTOS),
             "categories": Category.objects.all(),
             "station": _open_station(readable(parse_id, form["station"].value())),
+            "pin": pin.context(),
         },
         status=status,
     )

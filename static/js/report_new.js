@@ -83,6 +83,7 @@
       lng.value = pos.coords.longitude.toFixed(6);
       status.textContent = t("已定位（约 ", "Position found (about ") + Math.round(pos.coords.accuracy) + t(" 米）", " m)");
       checkNearby();
+      form.dispatchEvent(new CustomEvent("bf:located"));  // report_pin.js: the map may open now
     }, function () {
       status.textContent = t("没有取得位置，请填写地址。", "Could not get your position: please type the address.");
     }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
@@ -125,6 +126,7 @@
   }
 
   form.querySelectorAll("input[name=category]").forEach(function (r) { r.addEventListener("change", checkNearby); });
+  form.addEventListener("bf:position", checkNearby);  // the pin moved (report_pin.js)
   button.hidden = false;
   button.addEventListener("click", locate);
   if (!lat.value) locate();
