@@ -58,7 +58,7 @@
       }
       var text = document.createElement("span");
       text.className = "duplicate-text";
-      text.textContent = d.reference + " · " + d.category + " · " + d.state + " · " + d.distance;
+      text.textContent = d.reference + " · " + d.state + " · " + d.distance;  // the category is the one chosen
       li.appendChild(text);
       var button = document.createElement("button");
       button.type = "button";
