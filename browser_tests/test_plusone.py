@@ -20,7 +20,7 @@ SECRET = "3栋门口的垃圾桶坏了，住在302的张阿姨说的"
 
 
 @pytest.fixture
-def reported_nearby(district):
+def reported_nearby(district):  # noqa: F811 (the fixture imported above)
     """The district's eight categories; another courier reported the same problem 20 m away, and a third
     one 40 m away (dispatched already)."""
     for name, code, short, limit, unit, _org in CATEGORIES:
