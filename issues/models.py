@@ -648,7 +648,7 @@ class CoReporter(models.Model):
     """A courier who reported the same problem again: their report was merged into this one (MERGE).
 
     They follow it on /me/reports/, hear its notices and earn POINTS_FOR_CO_REPORT once (issues.awards).
-    Written only by issues.workflow's MERGE move.
+    Written only by issues.workflow: its MERGE move, and `join` (the courier's "+1" on the form).
     """
 
     report = models.ForeignKey(Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="co_reporters")
@@ -656,8 +656,8 @@ class CoReporter(models.Model):
         Volunteer, verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="co_reports"
     )
     merged_report = models.ForeignKey(
-        Report, verbose_name=_("merged report"), on_delete=models.PROTECT, related_name="+"
-    )
+        Report, verbose_name=_("merged report"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )  # None: the courier said "the same problem +1" on the form instead of reporting it again (workflow.join)
     created_at = models.DateTimeField(_("merged at"), default=timezone.now)
 
     class Meta:

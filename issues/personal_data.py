@@ -33,7 +33,11 @@ def personal_data(sender, *, volunteer, **kwargs):
         ],
         # The same problem reported first by someone else: their report was merged into it.
         "co_reports": [
-            {"report": co.report.reference, "merged_report": co.merged_report.reference, "merged": co.created_at}
+            {
+                "report": co.report.reference,
+                "merged_report": co.merged_report.reference if co.merged_report else "",
+                "merged": co.created_at,
+            }
             for co in volunteer.co_reports.select_related("report", "merged_report").order_by("created_at")
         ],
     }

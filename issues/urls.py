@@ -1,6 +1,6 @@
 from django.urls import path
 
-from issues import views
+from issues import plusone, views
 
 app_name = "issues"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("report/new/", views.report_new, name="report_new"),
     path("report/nearby/", views.nearby, name="nearby"),
     path("report/<int:pk>/done/", views.report_done, name="report_done"),
+    path("report/<int:pk>/plusone/", plusone.plusone, name="plusone"),
+    path("report/<int:pk>/plusone/done/", plusone.plusone_done, name="plusone_done"),
     path("me/reports/", views.my_reports, name="my_reports"),
     path("me/reports/<int:pk>/rate/", views.rate, name="rate"),
     path("board/", views.board, name="board"),

@@ -157,13 +157,16 @@ def _nearby_limit_reached(request):
 
 
 def _duplicate_hint(report, lat, lng):
-    """One possible duplicate as the courier's form shows it: no text, no state, no exact place."""
+    """One possible duplicate as the courier's form shows it, to say "+1" to (issues.plusone): what the public
+    may see of it — its state, a distance rounded to 10 m, a thumbnail once published; no text, no person."""
     metres = distance_m(lat, lng, report.latitude, report.longitude)
     metres = max(NEARBY_ROUNDING_M, round(metres / NEARBY_ROUNDING_M) * NEARBY_ROUNDING_M)
     photos_shown = report.public_before_photos if report.state == State.PUBLISHED else []
     return {
+        "id": report.pk,
         "reference": report.reference,
         "category": report.category.name,
+        "state": report.get_state_display(),
         "distance": _("about %(metres)d m") % {"metres": metres},
         "thumbnail": photos_shown[0].public_thumbnail_url if photos_shown else None,
     }

@@ -885,3 +885,57 @@ def rate(report, *, volunteer, score, comment="", photo=None, now=None):
         _delete_files(written)
         raise
     return rating
+
+
+# --- "The same problem +1" (同一问题 +1): a courier joins an open report instead of reporting it again ---
+
+
+NOT_SHOWN_FOR_JOINING = gettext_lazy(
+    "This is not an open report of the same kind near where you are, so “+1” was not recorded. "
+    "Send your own report instead."
+)
+
+
+def join(report, *, volunteer, category_id, latitude, longitude, now=None):
+    """The courier, about to report, says an open report shown on the form is the same problem: they become
+    its co-reporter (followed on /me/reports/, its notices, POINTS_FOR_CO_REPORT once it is dispatched), and
+    no report is made. Not a move (the state stays); an internal MERGE event records it.
+
+    Only a report the form showed them: open, of the category they chose, within DUPLICATE_RADIUS_M of
+    the position they sent (issues.queries.possible_duplicates). Saying it twice changes nothing.
+    Returns (co-reporter, how many couriers reported the problem).
+    """
+    from issues.queries import possible_duplicates
+
+    now = now or timezone.now()
+    if volunteer is None or not volunteer.is_approved:
+        raise TransitionError(_("Your volunteer account has not been approved yet, so you cannot report."))
+    with transaction.atomic():
+        current = Report.objects.select_for_update(of=("self",)).filter(pk=getattr(report, "pk", report)).first()
+        shown = current is not None and possible_duplicates(
+            among=Report.objects.filter(pk=current.pk),
+            category_id=category_id,
+            latitude=latitude,
+            longitude=longitude,
+            now=now,
+        )
+        if not shown:
+            raise TransitionError(NOT_SHOWN_FOR_JOINING)
+        if current.reporter_id == volunteer.pk:
+            raise TransitionError(_("Report %(ref)s is your own report.") % {"ref": current.reference})
+        co, created = CoReporter.objects.get_or_create(
+            report=current, volunteer=volunteer, defaults={"merged_report": None, "created_at": now}
+        )
+        if created:
+            note = _("A courier on the spot confirmed the same problem (+1) and follows this report as a co-reporter.")
+            _event(current, Action.MERGE, by=volunteer.user, note=note, now=now)
+            if current.dispatched_at is not None:
+                awards.co_reported(volunteer, current.pk, by=None, now=now)  # the rule pays, as on dispatch
+    return co, co_reporter_position(co)
+
+
+def co_reporter_position(co):
+    """Which courier to report the problem this co-reporter was: its reporter first, then the co-reporters in turn."""
+    report = co.report
+    earlier = report.co_reporters.filter(created_at__lte=co.created_at).exclude(created_at=co.created_at, pk__gt=co.pk)
+    return (1 if report.reporter_id else 0) + earlier.count()

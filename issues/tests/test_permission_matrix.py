@@ -50,6 +50,8 @@ EXPECTED = {
     "issues:report_done": approved_only(),
     "issues:my_reports": approved_only(),
     "issues:rate": approved_only(),
+    "issues:plusone": every(405),  # a POST from the form's panel only: issues/tests/test_plusone.py
+    "issues:plusone_done": approved_only(ok=404),  # only for a co-reporter of the report
     "issues:board": every(200),
     "issues:board_detail": every(200),
     "issues:stats": every(200),
@@ -126,6 +128,8 @@ def site(volunteer, pending_volunteer, coordinator, handler_a, handler_b, commun
         "checked_media": ["reports/missing.jpg"],
         "issues:report_done": [report.pk],
         "issues:rate": [report.pk],
+        "issues:plusone": [report.pk],
+        "issues:plusone_done": [report.pk],
         "issues:board_detail": [report.pk],
         "issues:stats_export": ["xlsx"],
         "issues:campaign": [campaign.pk],

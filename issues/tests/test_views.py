@@ -185,7 +185,7 @@ def test_nearby_suggests_the_community_and_shows_possible_duplicates(
     assert courier.get(reverse("issues:nearby"), {"lat": "x", "lng": "1"}).status_code == 400
 
 
-def test_the_duplicate_hint_shows_no_text_no_state_and_no_exact_distance(courier, make_report, category, volunteer):
+def test_the_duplicate_hint_shows_no_text_no_name_and_no_exact_distance(courier, make_report, category, volunteer):
     other = make_volunteer("13700000000", volunteer.community, name="王其他")
     theirs = make_report(reporter=other, description="3栋门口的垃圾桶坏了，住在302的张阿姨说的")
     # About 33 m north-east of the report (30.2745, 118.1322).
@@ -194,7 +194,14 @@ def test_the_duplicate_hint_shows_no_text_no_state_and_no_exact_distance(courier
     )
     assert response.status_code == 200
     [hint] = response.json()["duplicates"]
-    assert hint == {"reference": theirs.reference, "category": category.name, "distance": "约 30 米", "thumbnail": None}
+    assert hint == {
+        "id": theirs.pk,  # for "+1" (issues.plusone)
+        "reference": theirs.reference,
+        "category": category.name,
+        "state": "待受理",
+        "distance": "约 30 米",
+        "thumbnail": None,
+    }
     body = response.content.decode()
     assert "垃圾桶" not in body and "张阿姨" not in body and "30.2745" not in body and "118.1322" not in body
 

@@ -68,7 +68,6 @@
   var status = document.getElementById("locate-status");
   var button = document.getElementById("locate");
   var community = form.querySelector("select[name=community]");
-  var dupBox = document.getElementById("duplicates");
   var communityTouched = false;
   if (community) community.addEventListener("change", function () { communityTouched = true; });
 
@@ -104,23 +103,8 @@
       .then(function (data) {
         if (!data) return;
         if (data.community && community && !communityTouched) community.value = String(data.community.id);
-        var list = dupBox.querySelector("ul");
-        list.textContent = "";
-        (data.duplicates || []).forEach(function (d) {
-          // Only what the hint needs: reference, category, a rounded distance, a photo once published.
-          var li = document.createElement("li");
-          if (d.thumbnail) {
-            var img = document.createElement("img");
-            img.src = d.thumbnail;
-            img.alt = "";
-            img.width = 48;
-            img.className = "thumb";
-            li.appendChild(img);
-          }
-          li.appendChild(document.createTextNode(d.reference + " · " + d.category + " · " + d.distance));
-          list.appendChild(li);
-        });
-        dupBox.hidden = !(data.duplicates && data.duplicates.length);
+        // The possible duplicates, with their "+1", are report_duplicates.js's to show.
+        form.dispatchEvent(new CustomEvent("beefeed:nearby", { detail: data }));
       })
       .catch(function () { /* a weak signal: the form works without this */ });
   }
