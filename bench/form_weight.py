@@ -111,10 +111,12 @@ def main():
         first, up_front_map, on_demand = measure()
     lines_first, raw, wire = table(first, "first load")
     lines_map, map_raw, map_wire = table(on_demand, "added when 调整位置 is tapped")
-    ok = wire <= TARGET_KB * 1024 and raw <= TARGET_KB * 1024 and not up_front_map
+    # The budget is what crosses a courier's weak connection (gzip, as WhiteNoise and the proxy send
+    # it), the same measure as bench/web.py's "The courier's form, first load"; uncompressed for reference.
+    ok = wire <= TARGET_KB * 1024 and not up_front_map
     verdict = (
-        f"First load {raw / 1024:.1f} KB uncompressed, {wire / 1024:.1f} KB gzipped (target ≤ {TARGET_KB} KB "
-        f"either way); map files named up front: {', '.join(up_front_map) or 'none'}. " + ("PASS" if ok else "FAIL")
+        f"First load {wire / 1024:.1f} KB transferred (gzip; target ≤ {TARGET_KB} KB), {raw / 1024:.1f} KB "
+        f"uncompressed; map files named up front: {', '.join(up_front_map) or 'none'}. " + ("PASS" if ok else "FAIL")
     )
     note = (
         "The demo district (`load_demo`), the demo courier's form; static files read from disk "
