@@ -125,3 +125,18 @@ def phone_page(browser, live_server, transactional_db, request):
 @pytest.fixture
 def desk_page(browser, live_server, transactional_db, request):
     yield from _new_page(browser, live_server, DESK, request)
+
+
+def wait_until(page, expression, arg=None, *, timeout=10.0):
+    """Wait until the JavaScript `expression` (a function of `arg`) is true in the page.
+
+    Playwright's wait_for_function builds its predicate with eval inside the page, which the site's
+    Content-Security-Policy (no 'unsafe-eval') may refuse; page.evaluate goes through the DevTools
+    protocol, which the policy does not govern."""
+    import time
+
+    give_up = time.monotonic() + timeout
+    while not page.evaluate(expression, arg):
+        if time.monotonic() > give_up:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        time.sleep(0.05)

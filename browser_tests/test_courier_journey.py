@@ -2,6 +2,7 @@
 phone's position, and find the report under 我的上报 — on a phone and at a desk."""
 
 import pytest
+from playwright.sync_api import expect
 
 from beefeed.models import Organization
 from beefeed.roles import COORDINATORS
@@ -68,7 +69,7 @@ def test_a_courier_joins_is_approved_and_reports(browser, live_server, district,
     courier.locator(".photo-preview").first.wait_for(state="visible")
     courier.get_by_role("radio", name="环境卫生").check()
     courier.fill("textarea[name=description]", "广场花苑小区3栋的垃圾桶坏了")
-    courier.wait_for_function("document.querySelector('input[name=latitude]').value !== ''")
+    expect(courier.locator("input[name=latitude]")).not_to_have_value("")
     courier.get_by_role("button", name="提交上报").click()
     courier.wait_for_url("**/done/")
     report = Report.objects.get()

@@ -3,6 +3,7 @@ as 待发送, survives a reload, and reaches the server exactly once when the co
 Signing out clears it; another courier on the same phone never sees it."""
 
 import pytest
+from playwright.sync_api import expect
 
 from beefeed.models import Organization
 from browser_tests.conftest import ARTIFACTS, PHONE, open_page
@@ -51,7 +52,7 @@ def fill_report(page, description):
     page.locator(".photo-preview").first.wait_for(state="visible")
     page.get_by_role("radio", name="环境卫生").check()
     page.fill("textarea[name=description]", description)
-    page.wait_for_function("document.querySelector('input[name=latitude]').value !== ''")
+    expect(page.locator("input[name=latitude]")).not_to_have_value("")
 
 
 def outbox_size(page):

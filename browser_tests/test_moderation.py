@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw
 from beefeed import photos
 from beefeed.models import Organization
 from beefeed.roles import COORDINATORS, HANDLERS
-from browser_tests.conftest import ARTIFACTS, DESK, PHONE, open_page
+from browser_tests.conftest import ARTIFACTS, DESK, PHONE, open_page, wait_until
 from browser_tests.test_triage_journey import sign_in
 from conftest import make_staff, make_volunteer
 from issues import workflow
@@ -73,9 +73,10 @@ def test_a_coordinator_covers_a_face_with_the_mouse_and_the_public_sees_it_pixel
     before = published.photos.get(kind="before")
     stage = coordinator.locator(f'.bf-cover-stage[data-input="areas-{before.pk}"]')
     stage.scroll_into_view_if_needed()
-    coordinator.wait_for_function(
+    wait_until(
+        coordinator,
         "el => el.querySelector('img').complete && el.querySelector('img').naturalWidth > 0",
-        arg=stage.element_handle(),
+        stage.element_handle(),
     )
     box = stage.bounding_box()
     # The face is at x 640..880, y 160..440 of 1200×900: drag from its top-left to its bottom-right.
@@ -106,8 +107,9 @@ def test_a_coordinator_covers_a_face_with_the_mouse_and_the_public_sees_it_pixel
         assert before.public_url in sources
         assert before.image.url not in sources and before.thumbnail.url not in sources
         assert PUBLIC_TEXT in public.content() and "李阿姨" not in public.content()
-        public.wait_for_function(
-            "() => [...document.querySelectorAll('.before-after img')].every(i => i.complete && i.naturalWidth > 0)"
+        wait_until(
+            public,
+            "() => [...document.querySelectorAll('.before-after img')].every(i => i.complete && i.naturalWidth > 0)",
         )
         public.screenshot(path=str(ARTIFACTS / f"moderation-public-board-{name}.png"), full_page=True)
         assert public.problems.errors == []

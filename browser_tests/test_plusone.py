@@ -5,6 +5,7 @@ hides them and the courier goes on."""
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from beefeed.models import User
 from browser_tests.conftest import ARTIFACTS, PHONE, open_page
@@ -59,7 +60,7 @@ def courier_on_the_form(browser, live_server):
     )
     sign_in(courier, live_server.url, "13912345678")
     courier.goto(live_server.url + "/report/new/")
-    courier.wait_for_function("document.querySelector('input[name=latitude]').value !== ''")
+    expect(courier.locator("input[name=latitude]")).not_to_have_value("")
     courier.get_by_role("radio", name="环境卫生").check()
     courier.locator("#duplicates").wait_for(state="visible")
     return courier

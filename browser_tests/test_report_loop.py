@@ -7,6 +7,7 @@ import io
 import pytest
 from django.utils import timezone
 from PIL import Image
+from playwright.sync_api import expect
 
 from beefeed.models import Organization, User
 from beefeed.roles import COORDINATORS, HANDLERS
@@ -68,7 +69,7 @@ def test_a_report_goes_round_the_loop_and_reaches_the_board(browser, live_server
     courier.locator(".photo-preview").first.wait_for(state="visible")
     courier.get_by_role("radio", name="环境卫生").check()
     courier.fill("textarea[name=description]", "广场花苑小区3栋的垃圾桶坏了")
-    courier.wait_for_function("document.querySelector('input[name=latitude]').value !== ''")
+    expect(courier.locator("input[name=latitude]")).not_to_have_value("")
     courier.wait_for_load_state("networkidle")
     courier.screenshot(path=str(ARTIFACTS / "report-new-390.png"), full_page=True)
     courier.get_by_role("button", name="提交上报").click()

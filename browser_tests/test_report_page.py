@@ -12,7 +12,7 @@ from beefeed import photos
 from beefeed.models import Organization
 from beefeed.roles import COORDINATORS, HANDLERS
 from beefeed.tests.images import jpeg_bytes
-from browser_tests.conftest import ARTIFACTS, DESK, PHONE, open_page
+from browser_tests.conftest import ARTIFACTS, DESK, PHONE, open_page, wait_until
 from browser_tests.test_triage_journey import sign_in
 from conftest import make_staff, make_volunteer
 from issues import workflow
@@ -134,7 +134,7 @@ def test_a_tap_enlarges_a_photo_and_esc_closes_it(browser, live_server, district
     links.first.tap()
     dialog.wait_for(state="visible")
     big = dialog.locator("img")
-    page.wait_for_function("document.querySelector('#bf-photo-dialog img').naturalWidth > 0")
+    wait_until(page, "() => document.querySelector('#bf-photo-dialog img').naturalWidth > 0")
     assert big.get_attribute("src").endswith(report.before_photos[0].image.url)
     assert big.bounding_box()["width"] >= 350  # the whole width of the phone
     ARTIFACTS.mkdir(exist_ok=True)

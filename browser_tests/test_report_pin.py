@@ -7,6 +7,7 @@ import math
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from beefeed.models import Organization, User
 from browser_tests.conftest import ARTIFACTS, PHONE, open_page
@@ -67,7 +68,7 @@ def drag_pin(page, dx, dy):
     page.mouse.move(x + dx / 2, y + dy / 2, steps=5)
     page.mouse.move(x + dx, y + dy, steps=5)
     page.mouse.up()
-    page.wait_for_function("before => document.querySelector('input[name=latitude]').value !== before", arg=before)
+    expect(page.locator("input[name=latitude]")).not_to_have_value(before)
     return float(page.input_value("input[name=latitude]")), float(page.input_value("input[name=longitude]"))
 
 
@@ -84,7 +85,7 @@ def test_the_courier_drags_the_pin_and_the_report_keeps_it(browser, live_server,
     sign_in(page, base, "13912345678")
     page.goto(base + "/report/new/")
     fill_the_problem(page)
-    page.wait_for_function("document.querySelector('input[name=latitude]').value !== ''")
+    expect(page.locator("input[name=latitude]")).not_to_have_value("")
     assert not [url for url in loaded(page) if "leaflet" in url]  # the first load carries no map
 
     page.get_by_role("button", name="调整位置").click()
@@ -129,7 +130,7 @@ def test_without_the_phones_position_the_address_opens_the_map_and_the_community
         page.get_by_role("button", name="Zoom out").click()
         page.wait_for_timeout(500)  # the zoom animation
     pin = drag_pin(page, 120, -120)
-    page.wait_for_function("id => document.querySelector('select[name=community]').value === id", arg=str(longbei.pk))
+    expect(page.locator("select[name=community]")).to_have_value(str(longbei.pk))
     page.wait_for_timeout(400)  # the map pans to keep the pin in sight
     page.screenshot(path=str(ARTIFACTS / "report-pin-moved-390.png"))
 

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from beefeed.models import Organization
 from beefeed.roles import COORDINATORS
@@ -49,7 +50,7 @@ def test_a_coordinator_enters_a_call_and_a_wechat_message(browser, live_server, 
     page.get_by_label("管网破损").check()
     page.get_by_label("问题描述").fill("龙北小区门口窨井盖松动")
     page.locator("#intake-map.leaflet-container").click(position={"x": 320, "y": 90})
-    page.wait_for_function("document.getElementById('id_community').value !== ''")
+    expect(page.locator("#id_community")).not_to_have_value("")
     assert page.locator("#id_latitude").input_value()
     page.get_by_label("居民（电话）").check()
     assert page.locator("#volunteer-row").is_hidden()
