@@ -82,7 +82,7 @@ class WeComRobot:
         )
         answer = _json_answer(request)
         if answer.get("errcode", 0) != 0:
-            raise ChannelError(f"robot refused: {answer.get('errcode')} {str(answer.get('errmsg', ''))[:100]}")
+            raise ChannelError(f"robot refused: {answer.get('errcode')} {str(answer.get('errmsg', ''))[:100]}".strip())
 
 
 def percent_encode(text):
@@ -147,7 +147,7 @@ class AliyunSms:
         answer = _json_answer(urllib.request.Request(self.url(self.params(message)), method="GET"))
         if answer.get("Code") != "OK":
             # The provider's code and message only: they name the problem, never the number.
-            text = f"SMS refused: {answer.get('Code')} {str(answer.get('Message', ''))[:100]}"
+            text = f"SMS refused: {answer.get('Code')} {str(answer.get('Message', ''))[:100]}".strip()
             raise ChannelError(text.replace(message.phone, "***"))
 
 
