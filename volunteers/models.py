@@ -19,11 +19,11 @@ def new_card_token():
 class Moment(models.TextChoices):
     """The moments a courier hears about beyond /me/ (volunteers.deliveries)."""
 
-    DISPATCHED = "dispatched", _("My report was dispatched")
-    RESOLVED = "resolved", _("My report was resolved: please go back and rate it")
-    PUBLISHED = "published", _("My report was published")
-    REJECTED = "rejected", _("My report was not accepted (with the reason)")
-    QUARTER = "quarter", _("My points when a quarter closes")
+    DISPATCHED = "dispatched", _("Dispatched")
+    RESOLVED = "resolved", _("Resolved: please go back and rate")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Not accepted (with the reason)")
+    QUARTER = "quarter", _("Points at the quarter's close")
     REDEMPTION = "redemption", _("The redemption window opens")
 
 
