@@ -28,6 +28,9 @@ from volunteers.models import Delivery, Moment, Volunteer
 logger = logging.getLogger(__name__)
 
 CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
+# Claimed a few at a time: a batch is sent (each request times out after channels.TIMEOUT seconds)
+# well within CLAIM_TIMEOUT, so no other sender takes a row over while it is still being sent.
+BATCH = 10
 GROUP_MOMENTS = {Moment.PUBLISHED, Moment.REDEMPTION}
 
 
@@ -110,10 +113,10 @@ def _due(now):
     return Delivery.objects.filter(free, sent_at__isnull=True, given_up_at__isnull=True, due_at__lte=now)
 
 
-def claim(now, limit=100):
+def claim(now, limit=BATCH, skip=()):
     """Take up to `limit` due deliveries for this sender; a row another sender holds is skipped."""
     with transaction.atomic():
-        candidates = _due(now).order_by("due_at", "pk")
+        candidates = _due(now).exclude(pk__in=skip).order_by("due_at", "pk")
         if connection.features.has_select_for_update_skip_locked:
             candidates = candidates.select_for_update(skip_locked=True)
         ids = list(candidates.values_list("pk", flat=True)[:limit])
@@ -149,33 +152,38 @@ def send_due(now=None):
     """Send what is due; return how many went out and how many failed (to be tried again)."""
     now = now or timezone.now()
     sent = failed = 0
-    for delivery in claim(now):
-        attempts = delivery.attempts + 1
-        if delivery.volunteer_id and delivery.volunteer.erased_at:
-            Delivery.objects.filter(pk=delivery.pk).update(
-                given_up_at=now, claimed_at=None, last_error="account deleted"
-            )
-            continue
-        try:
-            channels.backend(delivery.channel).send(_message(delivery))
-        except Exception as error:
-            problem = _scrub(f"{type(error).__name__}: {error}", delivery)[:300]
-            give_up = attempts >= settings.NOTIFY_MAX_ATTEMPTS
-            Delivery.objects.filter(pk=delivery.pk).update(
-                attempts=attempts,
-                last_error=problem,
-                claimed_at=None,
-                due_at=now + backoff(attempts),
-                given_up_at=now if give_up else None,
-            )
-            failed += 1
-            logger.warning(
-                "delivery %s (%s) not sent, attempt %s: %s", delivery.pk, delivery.channel, attempts, problem
-            )
-            continue
-        Delivery.objects.filter(pk=delivery.pk).update(attempts=attempts, sent_at=now, claimed_at=None, last_error="")
-        sent += 1
+    done = []
+    while batch := claim(now, skip=done):
+        for delivery in batch:
+            done.append(delivery.pk)
+            outcome = _send(delivery, now)
+            sent += outcome == "sent"
+            failed += outcome == "failed"
     return {"sent": sent, "failed": failed}
+
+
+def _send(delivery, now):
+    """Send one claimed delivery; "sent", "failed" (tried again later) or "dropped"."""
+    attempts = delivery.attempts + 1
+    if delivery.volunteer_id and delivery.volunteer.erased_at:
+        Delivery.objects.filter(pk=delivery.pk).update(given_up_at=now, claimed_at=None, last_error="account deleted")
+        return "dropped"
+    try:
+        channels.backend(delivery.channel).send(_message(delivery))
+    except Exception as error:
+        problem = _scrub(f"{type(error).__name__}: {error}", delivery)[:300]
+        give_up = attempts >= settings.NOTIFY_MAX_ATTEMPTS
+        Delivery.objects.filter(pk=delivery.pk).update(
+            attempts=attempts,
+            last_error=problem,
+            claimed_at=None,
+            due_at=now + backoff(attempts),
+            given_up_at=now if give_up else None,
+        )
+        logger.warning("delivery %s (%s) not sent, attempt %s: %s", delivery.pk, delivery.channel, attempts, problem)
+        return "failed"
+    Delivery.objects.filter(pk=delivery.pk).update(attempts=attempts, sent_at=now, claimed_at=None, last_error="")
+    return "sent"
 
 
 def quarter_closed(quarter, *, now=None):
