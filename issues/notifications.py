@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from beefeed.roles import COORDINATORS
+from issues.models import Action
 from volunteers.models import Moment
 
 logger = logging.getLogger(__name__)
@@ -117,6 +118,8 @@ def on_dispatch(event):
         "link": _admin_link(report),
     }
     _email(organization_emails(report.assignee), subject, body)
+    if event.action == Action.CLAIM:
+        return  # on_claim tells the reporter who took it on
     _tell_reporter(
         report,
         _("Your report %(ref)s was dispatched to %(org)s, to be solved by %(deadline)s.")
