@@ -143,3 +143,13 @@ def test_the_console_is_the_default_channel(volunteer, settings, caplog):
         resolved(volunteer)
         deliveries.send_due()
     assert f"notice to volunteer {volunteer.pk} (resolved): BF000001 已办结" in caplog.text
+
+
+def test_one_run_sends_more_than_a_batch(community_a):
+    from conftest import make_volunteer
+
+    couriers = [make_volunteer(f"1380000{i:04d}", community_a, name=f"蜂{i}") for i in range(deliveries.BATCH + 3)]
+    for courier in couriers:
+        resolved(courier)
+    assert deliveries.send_due() == {"sent": deliveries.BATCH + 3, "failed": 0}
+    assert not Delivery.objects.filter(sent_at__isnull=True).exists()
