@@ -276,6 +276,25 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # WeChat Work (企业微信) group robot: new and overdue reports are posted here.
 WECOM_WEBHOOK_URL = env.str("WECOM_WEBHOOK_URL", default="")
 
+# --- Couriers' notices beyond /me/ (volunteers.channels, volunteers.deliveries) ---------
+# Channels this installation uses, any of: console, email, wecom, sms.
+NOTIFY_CHANNELS = env.list("NOTIFY_CHANNELS", default=["console"])
+NOTIFY_RETRY_MINUTES = env.int("NOTIFY_RETRY_MINUTES", default=5)  # doubles after each failure, ≤ 1 day
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=8)
+# The couriers' WeChat Work group robot (完成一个公示一个), not the staff's WECOM_WEBHOOK_URL.
+COURIER_WECOM_WEBHOOK_URL = env.str("COURIER_WECOM_WEBHOOK_URL", default="")
+# Aliyun SMS (SendSms, RPC signature 1.0). The endpoint is the provider's API address (see README).
+SMS_ENDPOINT = env.str("SMS_ENDPOINT", default="")
+SMS_REGION = env.str("SMS_REGION", default="cn-hangzhou")
+SMS_ACCESS_KEY_ID = env.str("SMS_ACCESS_KEY_ID", default="")
+SMS_ACCESS_KEY_SECRET = env.str("SMS_ACCESS_KEY_SECRET", default="")
+SMS_SIGN_NAME = env.str("SMS_SIGN_NAME", default="")
+# One approved template (TemplateCode) per moment; a moment without one is not sent by SMS.
+SMS_TEMPLATES = {
+    moment: env.str(f"SMS_TEMPLATE_{moment.upper()}", default="")
+    for moment in ("dispatched", "resolved", "published", "rejected", "quarter", "redemption")
+}
+
 # --- Background tasks ---------------------------------------------------------
 # "immediate" runs a task inside the process that enqueued it (after the
 # transaction commits); "database" stores it for `manage.py db_worker`.

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from beefeed.roles import COORDINATORS
+from issues.models import Action
+from volunteers.models import Moment
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +118,16 @@ def on_dispatch(event):
         "link": _admin_link(report),
     }
     _email(organization_emails(report.assignee), subject, body)
+    if event.action == Action.CLAIM:
+        return  # on_claim tells the reporter who took it on
+    _tell_reporter(
+        report,
+        _("Your report %(ref)s was dispatched to %(org)s, to be solved by %(deadline)s.")
+        % {"ref": report.reference, "org": report.assignee.name, "deadline": _local(report.deadline)},
+        reverse("issues:my_reports"),
+        moment=Moment.DISPATCHED,
+        event=event,
+    )
 
 
 def on_resolve(event):
@@ -138,11 +150,14 @@ def on_resolve(event):
             text=_("Report %(ref)s has been resolved. Please go back, check the place and rate the result.")
             % {"ref": report.reference},
             url=reverse("issues:rate", args=[report.pk]),
+            **_moment(Moment.RESOLVED, event),
         )
     _tell_co_reporters(
         report,
         _("Report %(ref)s, which you reported too, has been resolved.") % {"ref": report.reference},
         reverse("issues:my_reports"),
+        moment=Moment.RESOLVED,
+        event=event,
     )
 
 
@@ -173,12 +188,30 @@ def on_publish(event):
         event.report,
         _("Your report %(ref)s was solved and published. Thank you!") % {"ref": event.report.reference},
         reverse("issues:board_detail", args=[event.report.pk]),
+        moment=Moment.PUBLISHED,
+        event=event,
     )
     _tell_co_reporters(
         event.report,
         _("Report %(ref)s, which you reported too, was solved and published. Thank you!")
         % {"ref": event.report.reference},
         reverse("issues:board_detail", args=[event.report.pk]),
+        moment=Moment.PUBLISHED,
+        event=event,
+    )
+    from volunteers import deliveries
+
+    report = event.report
+    deliveries.record_group(
+        Moment.PUBLISHED,
+        source=f"event:{event.pk}",
+        text=_("Solved and published: %(category)s in %(community)s, by %(org)s (%(ref)s).")
+        % {
+            "category": report.category.name,
+            "community": report.community.name,
+            "org": report.assignee.name if report.assignee_id else "—",
+            "ref": report.reference,
+        },
     )
 
 
@@ -189,6 +222,8 @@ def on_claim(event):
         _("Your report %(ref)s was taken on by %(org)s, to be solved by %(deadline)s.")
         % {"ref": event.report.reference, "org": event.organization, "deadline": _local(event.report.deadline)},
         reverse("issues:my_reports"),
+        moment=Moment.DISPATCHED,
+        event=event,
     )
 
 
@@ -197,12 +232,16 @@ def on_reject(event):
         event.report,
         _("Your report %(ref)s was not accepted: %(reason)s") % {"ref": event.report.reference, "reason": event.note},
         reverse("issues:my_reports"),
+        moment=Moment.REJECTED,
+        event=event,
     )
     _tell_co_reporters(
         event.report,
         _("Report %(ref)s, which you reported too, was not accepted: %(reason)s")
         % {"ref": event.report.reference, "reason": event.note},
         reverse("issues:my_reports"),
+        moment=Moment.REJECTED,
+        event=event,
     )
 
 
@@ -220,21 +259,32 @@ def on_merge(event):
     )
 
 
-def _tell_reporter(report, text, url):
+def _moment(moment, event):
+    """What makes a notice also reach the courier's channels (SMS, e-mail…): the moment, and the
+    event as its unique source, with the SMS template's parameters."""
+    if moment is None:
+        return {}
+    params = {"ref": event.report.reference}
+    if moment == Moment.REJECTED:
+        params["reason"] = (event.note or "")[:35]
+    return {"moment": moment, "source": f"event:{event.pk}", "params": params}
+
+
+def _tell_reporter(report, text, url, *, moment=None, event=None):
     if report.reporter_id is None:
         return
     from volunteers.notices import tell
 
-    tell(report.reporter, text=text, url=url)
+    tell(report.reporter, text=text, url=url, **_moment(moment, event))
 
 
-def _tell_co_reporters(report, text, url):
+def _tell_co_reporters(report, text, url, *, moment=None, event=None):
     """The couriers whose reports of the same problem were merged into this one hear what its reporter hears."""
     from issues.models import CoReporter
     from volunteers.notices import tell
 
-    for co in CoReporter.objects.filter(report=report).select_related("volunteer"):
-        tell(co.volunteer, text=text, url=url)
+    for co in CoReporter.objects.filter(report=report).select_related("volunteer__user"):
+        tell(co.volunteer, text=text, url=url, **_moment(moment, event))
 
 
 def _local(dt):

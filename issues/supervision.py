@@ -21,6 +21,7 @@ from django_tasks import task
 
 from issues import notifications, workflow
 from issues.models import Action, Report, State, SupervisionNotice
+from volunteers import deliveries
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ class Outcome:
     sent: dict = field(default_factory=dict)
     failed: int = 0
     published: int = 0
+    couriers: dict = field(default_factory=dict)  # volunteers.deliveries: {"sent": n, "failed": n}
 
     def count(self, kind):
         self.sent[kind] = self.sent.get(kind, 0) + 1
@@ -242,4 +244,5 @@ def run(now=None):
         digest(now)
         deliver(now, outcome)
         publish_unrated(now, outcome)
+        outcome.couriers = deliveries.run(now)
     return outcome

@@ -6,7 +6,7 @@ from beefeed import phones
 from beefeed.models import Organization, User
 from beefeed.parsing import IdChoiceField, IdField, IdMultipleChoiceField
 from beefeed.widgets import CheckButtons, ChoiceButtons
-from volunteers.models import ServiceItem, Volunteer
+from volunteers.models import Moment, ServiceItem, Volunteer
 
 
 class JoinForm(forms.Form):
@@ -86,6 +86,15 @@ class ClaimsForm(forms.Form):
     items = IdMultipleChoiceField(
         label=_("Service items I take on"),
         queryset=ServiceItem.objects.filter(active=True),
+        widget=CheckButtons,
+        required=False,
+    )
+
+
+class SmsForm(forms.Form):
+    moments = forms.MultipleChoiceField(
+        label=_("Send me a text message (SMS) when"),
+        choices=Moment.choices,
         widget=CheckButtons,
         required=False,
     )

@@ -16,6 +16,22 @@ def new_card_token():
     return secrets.token_urlsafe(16)
 
 
+class Moment(models.TextChoices):
+    """The moments a courier hears about beyond /me/ (volunteers.deliveries)."""
+
+    DISPATCHED = "dispatched", _("Dispatched")
+    RESOLVED = "resolved", _("Resolved: please go back and rate")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Not accepted (with the reason)")
+    QUARTER = "quarter", _("Points at the quarter's close")
+    REDEMPTION = "redemption", _("The redemption window opens")
+
+
+def default_sms_moments():
+    """Opt-in (PIPL): until a courier chooses, only the re-check request goes out by SMS."""
+    return [Moment.RESOLVED.value]
+
+
 class VolunteerQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=Volunteer.Status.APPROVED)
@@ -57,6 +73,9 @@ class Volunteer(models.Model):
     card_token = models.CharField(_("card token"), max_length=32, unique=True, default=new_card_token, editable=False)
     privacy_consent_at = models.DateTimeField(_("agreed to the privacy notice"), null=True, blank=True)
     erased_at = models.DateTimeField(_("account deleted at"), null=True, blank=True)
+    # The moments the courier chose to hear by SMS (a list of Moment values); empty until they choose,
+    # which means the default (default_sms_moments). Read it as `sms_choice`.
+    sms_moments = models.JSONField(_("moments told by SMS"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
@@ -98,6 +117,10 @@ class Volunteer(models.Model):
     @property
     def card_number(self):
         return f"XF{self.pk:06d}"
+
+    @property
+    def sms_choice(self):
+        return default_sms_moments() if self.sms_moments is None else self.sms_moments
 
     @property
     def masked_phone(self):
@@ -484,3 +507,53 @@ class Redemption(models.Model):
     @property
     def source(self):
         return f"redemption:{self.pk}"
+
+
+class Delivery(models.Model):
+    """One notice to one courier (or to the couriers' group) through one channel, recorded before
+    it is sent: unique per (courier, moment, source, channel), so nothing is sent twice; claimed
+    atomically and retried with backoff (volunteers.deliveries). The phone number is not stored
+    here: it is read when the SMS is sent."""
+
+    volunteer = models.ForeignKey(
+        Volunteer,
+        verbose_name=_("volunteer"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        help_text=_("Empty for a message to the couriers' group."),
+    )
+    moment = models.CharField(_("moment"), max_length=12, choices=Moment.choices)
+    source = models.CharField(_("source"), max_length=60)
+    channel = models.CharField(_("channel"), max_length=10)
+    text = models.CharField(_("text"), max_length=500)
+    params = models.JSONField(_("template parameters"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    due_at = models.DateTimeField(_("next try"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("being sent since"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    given_up_at = models.DateTimeField(_("given up at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer", "moment", "source", "channel"],
+                condition=Q(volunteer__isnull=False),
+                name="delivery_once_per_courier",
+            ),
+            models.UniqueConstraint(
+                fields=["moment", "source", "channel"],
+                condition=Q(volunteer__isnull=True),
+                name="delivery_once_to_group",
+            ),
+        ]
+        indexes = [models.Index(fields=["sent_at", "given_up_at", "due_at"], name="delivery_due_idx")]
+
+    def __str__(self):
+        return f"{self.get_moment_display()} · {self.channel} · {self.source}"

@@ -3,8 +3,15 @@
 from volunteers.models import Notice
 
 
-def tell(volunteer, *, text, url=""):
-    return Notice.objects.create(volunteer=volunteer, text=text[:300], url=url[:200])
+def tell(volunteer, *, text, url="", moment=None, source="", params=None):
+    """A notice on /me/; with a `moment` (volunteers.models.Moment) and the `source` that makes it
+    unique (e.g. "event:42"), also through the installation's channels (volunteers.deliveries)."""
+    notice = Notice.objects.create(volunteer=volunteer, text=text[:300], url=url[:200])
+    if moment:
+        from volunteers import deliveries
+
+        deliveries.record(volunteer, moment, source=source, text=text, params=params)
+    return notice
 
 
 def unread_count(volunteer):

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from beefeed import signals
 from volunteers import ledger
-from volunteers.models import ERASED_NAME, Volunteer, new_card_token
+from volunteers.models import ERASED_NAME, Moment, Volunteer, new_card_token
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +71,11 @@ def collect(request, volunteer):
             for r in volunteer.redemptions.select_related("item")
         ],
         "notices": [{"date": n.created_at, "text": n.text} for n in volunteer.notices.all()],
+        "notices_sent": [
+            {"date": d.created_at, "channel": d.channel, "text": d.text, "sent": d.sent_at}
+            for d in volunteer.deliveries.all()
+        ],
+        "sms_choice": [{"moment": str(Moment(m).label)} for m in volunteer.sms_choice],
     }
     for _receiver, extra in signals.collect_personal_data.send(Volunteer, request=request, volunteer=volunteer):
         data.update(extra)
@@ -92,6 +97,7 @@ ERASURE = {
     "volunteers.Activity.participants": "keep (the husk): the hours paid are in the ledger",
     "volunteers.Activity.recorded_by": "keep: staff",
     "volunteers.Claim.volunteer": "delete",
+    "volunteers.Delivery.volunteer": "delete (what was sent or waits to be sent to them)",
     "volunteers.Notice.volunteer": "delete",
     "volunteers.PointsEntry.created_by": "keep: staff or the husk",
     "volunteers.PointsEntry.volunteer": "keep (append-only books); reasons redacted",
@@ -129,6 +135,8 @@ def erase(volunteer, *, now=None):
         delete_files_on_commit([current.photo.name] if current.photo else [])
         current.claims.all().delete()
         current.notices.all().delete()
+        current.deliveries.all().delete()
+        current.sms_moments = None
         current.name = ERASED_NAME
         current.employer = ""
         current.work_type = Volunteer.WorkType.OTHER

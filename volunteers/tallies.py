@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beefeed import signals
-from volunteers import ledger
+from volunteers import deliveries, ledger
 from volunteers.exceptions import PointsError
 from volunteers.models import PointsEntry, Quarter, QuarterTally, Volunteer
 from volunteers.quarters import quarter_bounds, today
@@ -65,6 +65,7 @@ def close_quarter(year, number, *, by, now=None):
             )
             for volunteer_id, row in figures.items()
         )
+        deliveries.quarter_closed(quarter, now=now)  # recorded with the tallies, sent after the commit
     return quarter
 
 

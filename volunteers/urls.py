@@ -9,6 +9,7 @@ urlpatterns = [
     path("volunteers/joined/", views.joined, name="joined"),
     path("me/", views.me, name="me"),
     path("me/claims/", views.claims, name="claims"),
+    path("me/sms/", views.sms_choices, name="sms"),
     path("me/redeem/", views.redeem, name="redeem"),
     path("me/card/", views.my_card, name="card"),
     path("me/data/", views.my_data, name="my_data"),

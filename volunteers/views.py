@@ -20,10 +20,10 @@ from beefeed import ratelimit, spreadsheets
 from beefeed.models import Organization
 from beefeed.parsing import parse_id, parse_page
 from beefeed.views import too_many
-from volunteers import card, ledger, membership, notices, personal_data, publication, quarters, rewards
+from volunteers import card, deliveries, ledger, membership, notices, personal_data, publication, quarters, rewards
 from volunteers.access import approved_volunteer_required, volunteer_of
 from volunteers.exceptions import AlreadyDone, PointsError
-from volunteers.forms import ClaimsForm, JoinForm, RedeemForm
+from volunteers.forms import ClaimsForm, JoinForm, RedeemForm, SmsForm
 from volunteers.models import RewardItem, Volunteer
 
 
@@ -84,6 +84,7 @@ def me(request):
         "tallies": volunteer.tallies.select_related("quarter").order_by("-quarter__year", "-quarter__number"),
         "notices": recent_notices,
         "window": rewards.open_window(),
+        "sms_form": SmsForm(initial={"moments": volunteer.sms_choice}) if deliveries.sms_offered() else None,
     }
     response = render(request, "volunteers/me.html", context)
     notices.mark_read(volunteer, recent_notices)
@@ -103,6 +104,22 @@ def claims(request):
     else:
         messages.error(request, _("Some of those items are no longer on the list; nothing was changed."))
     return redirect(reverse("volunteers:me") + "#claims")
+
+
+@require_POST
+@login_required
+def sms_choices(request):
+    """The moments the courier wants by SMS (opt-in); everything still appears under Notices."""
+    volunteer = volunteer_of(request.user)
+    if volunteer is None:
+        return render(request, "volunteers/not_approved.html", {"volunteer": None}, status=403)
+    form = SmsForm(request.POST)
+    if form.is_valid():
+        deliveries.choose_sms(volunteer, form.cleaned_data["moments"])
+        messages.success(request, _("Your choice of text messages is saved."))
+    else:
+        messages.error(request, _("That choice is not on the list; nothing was changed."))
+    return redirect(reverse("volunteers:me") + "#sms")
 
 
 @approved_volunteer_required

@@ -62,6 +62,7 @@ EXPECTED = {
     "volunteers:joined": every(302),  # without a join first: back to the form
     "volunteers:me": signed_in_volunteer(staff=302),
     "volunteers:claims": every(405),
+    "volunteers:sms": every(405),  # POST only: volunteers/tests/test_sms_choices.py
     "volunteers:redeem": approved_only(),
     "volunteers:card": approved_only(),
     "volunteers:my_data": signed_in_volunteer(),

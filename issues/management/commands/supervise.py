@@ -20,9 +20,11 @@ class Command(BaseCommand):
     def handle(self, *args, every=0, **options):
         while True:
             outcome = supervision.run()
+            couriers = outcome.couriers
             sent = ", ".join(f"{kind}: {n}" for kind, n in sorted(outcome.sent.items())) or "nothing"
             self.stdout.write(
-                f"Sent {sent}; failed (will retry): {outcome.failed}; published unrated: {outcome.published}"
+                f"Sent {sent}; failed (will retry): {outcome.failed}; published unrated: {outcome.published}; "
+                f"couriers' notices sent: {couriers.get('sent', 0)}, failed: {couriers.get('failed', 0)}"
             )
             if not every:
                 return
