@@ -78,13 +78,14 @@ def page_box(page, selector):
 def test_the_same_problem_shows_in_the_first_screen_and_plus_one_joins_it(browser, live_server, reported_nearby):
     ARTIFACTS.mkdir(exist_ok=True)
     courier = courier_on_the_form(browser, live_server)
+    # The panel shows as the look-up starts; its lines arrive with the answer.
+    expect(courier.locator("#duplicates li")).to_have_count(2)
     courier.evaluate("window.scrollTo(0, 0)")
     panel = page_box(courier, "#duplicates")
     description = page_box(courier, "textarea[name=description]")
     send = page_box(courier, ".btn-send")  # pinned to the bottom of the screen
     assert 0 <= panel["top"] and panel["bottom"] <= min(PHONE["height"], send["top"]), (panel, send)
     assert panel["bottom"] <= description["top"]
-    assert courier.locator("#duplicates li").count() == 2
     text = courier.locator("#duplicates").inner_text()
     assert reported_nearby.reference in text and "待受理" in text and "约 20 米" in text
     assert "张阿姨" not in courier.content() and "王先蜂" not in courier.content()

@@ -93,14 +93,17 @@
     return c ? c.value : "";
   }
 
+  var nearbyAsked = 0;  // answers may come back out of order: only the latest question's answer counts
   function checkNearby() {
     if (!lat.value || !lng.value || !window.fetch) return;
+    var asked = ++nearbyAsked;
     var url = form.getAttribute("data-nearby-url") + "?lat=" + encodeURIComponent(lat.value) +
       "&lng=" + encodeURIComponent(lng.value) + "&category=" + encodeURIComponent(checkedCategory());
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       // Over the hourly limit (429) or a bad position (400): no hint, quietly; the form still works.
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
+        if (asked !== nearbyAsked) return;  // a newer look-up (another category, the pin moved) is under way
         if (!data) return;
         if (data.community && community && !communityTouched) community.value = String(data.community.id);
         // The possible duplicates, with their "+1", are report_duplicates.js's to show.
