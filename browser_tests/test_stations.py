@@ -1,6 +1,8 @@
 """A courier on a phone, location granted, finds the nearest open station with a charger,
 opens its marker and hands navigation to Amap; without JavaScript the list still serves."""
 
+import base64
+
 import pytest
 
 from beefeed.models import Organization
@@ -8,6 +10,9 @@ from browser_tests.conftest import ARTIFACTS, PHONE, open_page
 from stations.tests.conftest import make_station
 
 HERE = (30.2745, 118.1322)  # a courier near 龙西社区
+GREY_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGM4AwAAzgDN1GaQsAAAAABJRU5ErkJggg=="
+)
 
 
 @pytest.fixture
@@ -16,7 +21,7 @@ def stations(transactional_db):
     longbei = Organization.objects.create(name="龙北社区", kind="community")
     # The nearest has a charger but is closed now; the next has no charger.
     near = make_station("龙西社区服务中心驿站", longxi, 30.2751, 118.1311, amenities=["water", "charger"], hours=[])
-    make_station("广场花苑驿站", longxi, 30.2733, 118.1349, amenities=["water"])
+    make_station("广场花苑驿站", longxi, 30.2733, 118.1349, amenities=["water"], all_night=True)
     night = make_station("龙北社区夜宵驿站", longbei, 30.2839, 118.1418, amenities=["charger"], all_night=True)
     return near, night
 
@@ -31,8 +36,10 @@ def test_the_nearest_open_station_with_a_charger_and_directions(browser, live_se
         geolocation={"latitude": HERE[0], "longitude": HERE[1]},
         permissions=["geolocation"],
     )
-    # Tiles come from the internet; here they cannot load, and the page must not mind.
-    page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    # Tiles come from the internet; here every tile is one grey pixel (test_stations_phone: no tiles at all).
+    page.route(
+        "https://tile.openstreetmap.org/**", lambda route: route.fulfill(body=GREY_PNG, content_type="image/png")
+    )
     page.goto(live_server.url + "/stations/")
     page.locator("summary", has_text="筛选").click()
     page.get_by_role("checkbox", name="充电").check()
@@ -62,7 +69,7 @@ def test_without_javascript_the_list_is_the_page(browser, live_server, stations)
     page = open_page(browser, live_server, PHONE, java_script_enabled=False)
     page.goto(live_server.url + "/stations/?lat=30.2745&lng=118.1322")
     names = page.locator(".station-card h3").all_inner_texts()
-    assert names == ["龙西社区服务中心驿站", "广场花苑驿站", "龙北社区夜宵驿站"]
+    assert names == ["广场花苑驿站", "龙北社区夜宵驿站", "龙西社区服务中心驿站"]  # open now first, then nearest
     assert page.locator("#map").is_hidden()
     assert "24小时开放" in page.content()
     assert page.problems.errors == []

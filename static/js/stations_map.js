@@ -5,8 +5,11 @@
 
   var nearest = document.getElementById("nearest");
   var status = document.getElementById("nearest-status");
+  var listTitle = document.getElementById("list-title");
+  // The button is in the page from the start (its space is kept), disabled until now.
+  if (nearest && !("geolocation" in navigator)) { nearest.hidden = true; }
   if (nearest && "geolocation" in navigator) {
-    nearest.hidden = false;
+    nearest.disabled = false;
     nearest.addEventListener("click", function () {
       status.textContent = nearest.dataset.locating || "…";
       navigator.geolocation.getCurrentPosition(function (pos) {
@@ -14,7 +17,8 @@
         var params = new URLSearchParams(new FormData(document.getElementById("station-filters")));
         params.set("lat", pos.coords.latitude.toFixed(6));
         params.set("lng", pos.coords.longitude.toFixed(6));
-        window.location.search = params.toString();
+        // The server lists open-now first, then nearest; the "#list-title" brings the list into view.
+        window.location.href = "?" + params.toString() + "#list-title";
       }, function () {
         status.textContent = nearest.dataset.denied || "";
       }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
@@ -22,19 +26,32 @@
   }
 
   var box = document.getElementById("map");
-  if (!box || typeof L === "undefined") { return; }
-  var tiles = JSON.parse(document.getElementById("map-tiles").textContent);
   var note = document.getElementById("map-note");
-  box.hidden = false;
 
-  var map = L.map(box, { scrollWheelZoom: false }).setView([30.272, 118.142], 14);
-  var failures = 0;
+  // No tiles (offline, blocked): the map folds to a one-line notice and the list leads.
+  function collapse() {
+    if (!box || box.classList.contains("map-failed")) { return; }
+    box.classList.add("map-failed");
+    if (note) { note.hidden = false; }
+    if (window.location.hash === "#list-title" && listTitle) { listTitle.scrollIntoView(); }
+  }
+
+  if (!box) { return; }
+  if (typeof L === "undefined") { collapse(); return; }
+  var tiles = JSON.parse(document.getElementById("map-tiles").textContent);
+
+  // The zoom buttons sit bottom right, away from a popup's name; popups pan clear of the edges.
+  var map = L.map(box, { scrollWheelZoom: false, zoomControl: false }).setView([30.272, 118.142], 14);
+  L.control.zoom({ position: "bottomright" }).addTo(map);
+  var loaded = 0, failures = 0;
   tiles.layers.forEach(function (layer, index) {
     var options = { maxZoom: tiles.max_zoom, attribution: index === 0 ? tiles.attribution : "" };
     if (layer.subdomains) { options.subdomains = layer.subdomains; }
-    L.tileLayer(layer.url, options).on("tileerror", function () {
+    L.tileLayer(layer.url, options).on("tileload", function () {
+      loaded += 1;
+    }).on("tileerror", function () {
       failures += 1;
-      if (failures === 4 && note) { note.hidden = false; }
+      if (failures >= 2 && loaded === 0) { collapse(); }
     }).addTo(map);
   });
 
@@ -87,7 +104,7 @@
         var open = feature.properties.open_now;
         var marker = L.circleMarker(ll, {
           radius: 9, weight: 2, color: "#1c1c1f", fillColor: open ? "#f5b400" : "#9a9aa2", fillOpacity: 0.95
-        }).bindPopup(popup(feature.properties)).addTo(map);
+        }).bindPopup(popup(feature.properties), { autoPanPadding: [16, 16], autoPanPaddingTopLeft: [16, 48] }).addTo(map);
         marker.stationId = feature.id;
         marker.on("click", function () { box.dataset.opened = String(feature.id); });
         bounds.push(ll);
@@ -96,5 +113,5 @@
       if (bounds.length) { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 16 }); }
       box.dataset.ready = "1";
     })
-    .catch(function () { if (note) { note.hidden = false; } });
+    .catch(collapse);
 })();

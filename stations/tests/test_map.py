@@ -19,6 +19,8 @@ pytestmark = pytest.mark.django_db
 TIANANMEN = (39.9087, 116.3975)
 PEOPLES_SQUARE = (31.2304, 121.4737)
 LONGXI = (30.2745, 118.1322)
+NOON = datetime.datetime(2026, 7, 1, 12, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+NINE_PM = NOON.replace(hour=21)
 
 
 def test_distances_match_a_known_great_circle_within_one_percent():
@@ -30,7 +32,7 @@ def test_distances_match_a_known_great_circle_within_one_percent():
 
 def test_nearest_first_with_the_distance(community_a, community_b, longxi_station, night_station):
     far = make_station("新华乡便民驿站", community_a, 30.2425, 118.1214)
-    found = finder.find(position=LONGXI)
+    found = finder.find(position=LONGXI, at=NOON)  # all three open: the order is the distance
     assert [f.station for f in found] == [longxi_station, night_station, far]
     assert found[0].distance_m == pytest.approx(distance_m(*LONGXI, 30.2751, 118.1311), rel=1e-6)
     assert found[0].distance_text == "120 m"
@@ -70,10 +72,41 @@ def test_a_nonsense_position_is_ignored(lat, lng):
 
 def test_the_list_works_without_javascript(client, longxi_station, night_station):
     body = client.get(reverse("stations:map"), {"lat": LONGXI[0], "lng": LONGXI[1]}).content.decode()
-    assert body.index("龙西社区服务中心驿站") < body.index("龙北社区夜宵驿站")
     assert "龙西社区服务中心驿站地址" in body and "每天 08:00–20:00" in body and "24小时开放" in body
     assert "充电" in body and "120 m" in body
-    assert 'id="map"' in body and " hidden" in body  # the map waits for JavaScript
+    # The map's box and the button are in the page (their space is kept); the CSS hides them without scripting.
+    assert 'id="map" class="station-map"' in body and 'id="nearest" disabled' in body
+
+
+def test_at_nine_pm_the_nearest_open_station_comes_first(community_a, longxi_station, night_station):
+    closes_at_six = make_station(
+        "广场花苑驿站", community_a, 30.2746, 118.1323, hours=[(day, "08:00", "18:00") for day in range(7)]
+    )
+    # 21:00: the two nearest are closed (the list used to lead with them); the all-night one leads.
+    found = finder.find(position=LONGXI, at=NINE_PM)
+    assert [(f.station, f.open_now) for f in found] == [
+        (night_station, True),
+        (closes_at_six, False),
+        (longxi_station, False),
+    ]
+    # 19:00: the one open until 20:00 joins the open ones, which are in distance order.
+    found = finder.find(position=LONGXI, at=NINE_PM.replace(hour=19))
+    assert [f.station for f in found] == [longxi_station, night_station, closes_at_six]
+
+
+def test_without_a_position_open_now_first_then_by_name(community_a, longxi_station, night_station):
+    never = make_station("阿里之门驿站", community_a, 30.27, 118.13, hours=[])  # sorts first by name, never open
+    assert [f.station for f in finder.find(at=NOON)] == [night_station, longxi_station, never]
+    assert [f.station for f in finder.find(at=NINE_PM)] == [night_station, never, longxi_station]  # closed: by name
+
+
+def test_the_page_lists_open_now_first(client, community_a, community_b):
+    # Open or closed whatever the clock says: no hours at all, or open all night.
+    make_station("近而未开驿站", community_a, 30.2746, 118.1323, hours=[])
+    make_station("远而通宵驿站", community_b, 30.2839, 118.1418, all_night=True)
+    for query in ({}, {"lat": LONGXI[0], "lng": LONGXI[1]}):
+        body = client.get(reverse("stations:map"), query).content.decode()
+        assert body.index("远而通宵驿站") < body.index("近而未开驿站")
 
 
 def test_open_now_and_amenity_filters_in_the_page(client, community_a, longxi_station, night_station):

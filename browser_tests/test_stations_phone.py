@@ -1,0 +1,124 @@
+"""/stations/ on a phone: the list leads when tiles fail, open stations come first, "离我最近" brings the
+list into view, nothing jumps when the scripts run, and the zoom buttons leave a popup's name alone."""
+
+import pytest
+
+from beefeed.models import Organization
+from browser_tests.conftest import ARTIFACTS, DESK, PHONE, open_page, wait_until
+from browser_tests.test_stations import GREY_PNG
+from stations.tests.conftest import make_station
+
+HERE = (30.2745, 118.1322)
+TILES = "https://tile.openstreetmap.org/**"
+
+# The layout shifts the browser reports (what Lighthouse sums as CLS).
+SHIFTS = """
+window.__shifts = 0;
+new PerformanceObserver(function (list) {
+  list.getEntries().forEach(function (e) { if (!e.hadRecentInput) { window.__shifts += e.value; } });
+}).observe({ type: "layout-shift", buffered: true });
+"""
+# Run just before the map's script (a deferred script: the style sheets are in by then): where the list starts.
+LIST_TOP = "window.__listTop = document.querySelector('.station-list').getBoundingClientRect().top + window.scrollY;"
+
+
+@pytest.fixture
+def stations(transactional_db):
+    longxi = Organization.objects.create(name="龙西社区", kind="community")
+    longbei = Organization.objects.create(name="龙北社区", kind="community")
+    # Whatever the clock says: the nearest two never open, the farthest never closes.
+    make_station("龙西社区服务中心驿站", longxi, 30.2751, 118.1311, amenities=["water", "charger"], hours=[])
+    make_station("广场花苑驿站", longxi, 30.2733, 118.1349, amenities=["water"], hours=[])
+    make_station("龙北社区夜宵驿站", longbei, 30.2839, 118.1418, amenities=["charger"], all_night=True)
+
+
+def _first_card(page):
+    card = page.locator(".station-card").first
+    return card.locator("h3").inner_text(), card.locator(".tag").first.inner_text()
+
+
+def test_offline_tiles_fold_the_map_and_the_nearest_open_station_leads(browser, live_server, stations):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = open_page(
+        browser,
+        live_server,
+        PHONE,
+        geolocation={"latitude": HERE[0], "longitude": HERE[1]},
+        permissions=["geolocation"],
+    )
+    page.route(TILES, lambda route: route.abort())
+    page.goto(live_server.url + "/stations/")
+
+    # No 440 px grey block: one line says the map cannot load, and the list follows it.
+    note = page.locator("#map-note")
+    note.wait_for()
+    assert note.inner_text() == "地图暂时无法加载，以下为驿站列表"
+    assert note.bounding_box()["height"] < 40
+    assert page.locator("#map").is_hidden()
+    assert page.locator(".station-list").bounding_box()["y"] < PHONE["height"]
+    assert _first_card(page) == ("龙北社区夜宵驿站", "正在开放")
+    page.screenshot(path=str(ARTIFACTS / "stations-offline-phone.png"))
+
+    page.get_by_role("button", name="离我最近").click()
+    page.wait_for_url("**lat=*")
+    note.wait_for()
+    # Nearest first, but an open station before the two closed nearer ones; the list is on the screen.
+    assert _first_card(page) == ("龙北社区夜宵驿站", "正在开放")
+    names = page.locator(".station-card h3").all_inner_texts()
+    assert names == ["龙北社区夜宵驿站", "龙西社区服务中心驿站", "广场花苑驿站"]
+    wait_until(
+        page,
+        "() => { const r = document.querySelector('.station-list').getBoundingClientRect();"
+        " return r.top >= 0 && r.top < window.innerHeight - 100; }",
+    )
+    page.screenshot(path=str(ARTIFACTS / "stations-offline-nearest-phone.png"))
+    problems = [e for e in page.problems.errors if "tile.openstreetmap.org" not in e]
+    assert problems == []
+    page.context.close()
+
+
+@pytest.mark.parametrize("viewport, name", [(PHONE, "phone"), (DESK, "desk")])
+def test_nothing_moves_when_the_map_arrives_and_the_zoom_leaves_the_popup_name_alone(
+    browser, live_server, stations, viewport, name
+):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = open_page(browser, live_server, viewport)
+    page.route(TILES, lambda route: route.fulfill(body=GREY_PNG, content_type="image/png"))
+    page.add_init_script(SHIFTS)
+
+    def noting_the_list_top(route):
+        response = route.fetch()
+        route.fulfill(response=response, body=LIST_TOP + "\n" + response.text())
+
+    page.route("**/static/js/stations_map*.js", noting_the_list_top)
+    page.goto(live_server.url + "/stations/")
+    page.locator("#map[data-ready='1']").wait_for()
+    page.locator("img.leaflet-tile-loaded").first.wait_for()
+    page.wait_for_timeout(300)
+
+    before = page.evaluate("() => window.__listTop")
+    after = page.evaluate("() => document.querySelector('.station-list').getBoundingClientRect().top + window.scrollY")
+    assert abs(after - before) <= 3
+    assert page.evaluate("() => window.__shifts") < 0.1
+    assert page.get_by_role("button", name="离我最近").is_enabled()
+    assert page.locator("#map-note").is_hidden()
+
+    # The zoom buttons sit bottom right; an opened popup's name is clear of them.
+    page.locator("path.leaflet-interactive").first.click()
+    title = page.locator(".leaflet-popup-content strong")
+    title.wait_for()
+    page.wait_for_timeout(400)  # the popup's auto-pan
+    zoom = page.locator(".leaflet-control-zoom").bounding_box()
+    box = page.locator("#map").bounding_box()
+    assert zoom["x"] > box["x"] + box["width"] / 2 and zoom["y"] > box["y"] + box["height"] / 2
+    t = title.bounding_box()
+    overlaps = not (
+        t["x"] + t["width"] <= zoom["x"]
+        or zoom["x"] + zoom["width"] <= t["x"]
+        or t["y"] + t["height"] <= zoom["y"]
+        or zoom["y"] + zoom["height"] <= t["y"]
+    )
+    assert not overlaps
+    page.screenshot(path=str(ARTIFACTS / f"stations-map-{name}.png"))
+    assert page.problems.errors == []
+    page.context.close()
