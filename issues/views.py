@@ -16,9 +16,11 @@ from beefeed.models import Organization
 from beefeed.parsing import Unreadable, parse_id, parse_page, readable
 from beefeed.views import too_many
 from issues import exports, merging, pin, stats, workflow
+from issues.board import board_months, rounded_position
 from issues.forms import MAX_PHOTOS, RatingForm, ReportForm, draft_key
 from issues.models import DUPLICATE_RADIUS_M, Action, Category, CoReporter, Report, ReportEvent, ReportPhoto, State
 from issues.queries import CachedCountPaginator, board_filter, home_figures, possible_duplicates
+from stations import tiles
 from stations.models import Station
 from volunteers.access import approved_volunteer_required
 
@@ -217,6 +219,8 @@ def board(request):
             "filters": filters,
             "categories": Category.objects.all(),
             "communities": Organization.objects.areas(),
+            # A callable: only asked (and cached per generation) when the cached fragment is rebuilt.
+            "months": lambda: board_months(filters.month),
             "query": filters.querystring,
             "fragment_key": f"{generations.current('reports')}:{filters.querystring}:{number}",
         },
@@ -234,7 +238,14 @@ def board_detail(request, pk):
     if report is None:
         raise Http404
     events = report.events.filter(is_public=True).order_by("created_at", "id")
-    context = {"report": report, "events": events, "now": timezone.now(), "couriers": merging.couriers_count(report)}
+    context = {
+        "report": report,
+        "events": events,
+        "now": timezone.now(),
+        "couriers": merging.couriers_count(report),
+        "place": rounded_position(report),
+        "map_tiles": tiles.config(),
+    }
     return render(request, "issues/board_detail.html", context)
 
 
