@@ -117,7 +117,8 @@ def test_a_report_goes_round_the_loop_and_reaches_the_board(browser, live_server
     assert "垃圾桶坏了" in item.inner_text()
     assert item.locator("img").count() == 2
     public.screenshot(path=str(ARTIFACTS / "board-390.png"), full_page=True)
-    item.get_by_role("link").click()
+    # The problem is the heading and its link; the photos link to the full pictures.
+    item.get_by_role("link", name="广场花苑小区3栋的垃圾桶坏了").click()
     assert "已更换新垃圾桶" in public.content()
     assert "叶*" in public.content() and "叶小蜂" not in public.content()
 
