@@ -382,6 +382,12 @@ class Report(models.Model):
         return [p for p in self.after_photos if not p.hidden]
 
     @property
+    def share_photo(self):
+        """The picture a shared link shows: the first public after photo (the problem solved), else before."""
+        shown = self.public_after_photos or self.public_before_photos
+        return shown[0] if shown else None
+
+    @property
     def before_photos(self):
         return self.photos_of(ReportPhoto.Kind.BEFORE)
 

@@ -29,3 +29,11 @@ def timesince_delta(delta):
 def qr(text):
     """An address as a QR code, drawn inline as SVG (beefeed.qr)."""
     return qr_svg(text)
+
+
+@register.simple_tag(takes_context=True)
+def absolute(context, url):
+    """`url` (a path such as a photo's or a static file's) as the full address a shared link needs:
+    WeChat and other apps fetch a page's og:image from outside, so a path alone is not enough."""
+    request = context.get("request")
+    return request.build_absolute_uri(url) if request is not None else url
