@@ -12,7 +12,21 @@ from stations.models import Station
 MAX_PHOTOS = 3
 
 
-class ReportForm(forms.Form):
+class ReportWords:
+    """The courier's words and the address as every report form reads them (the courier's form, staff intake):
+    no null characters, no surrounding blanks, and a description that says something."""
+
+    def clean_description(self):
+        text = self.cleaned_data["description"].replace("\x00", "").strip()
+        if not text:
+            raise forms.ValidationError(_("Describe the problem in a few words."))
+        return text
+
+    def clean_address(self):
+        return self.cleaned_data["address"].replace("\x00", "").strip()
+
+
+class ReportForm(ReportWords, forms.Form):
     """The courier's report. Photos are handled by the view (see beefeed.photos)."""
 
     category = IdChoiceField(
@@ -60,15 +74,6 @@ class ReportForm(forms.Form):
         widget=forms.HiddenInput,
         error_messages={"invalid": _("This report's sending key could not be read. Please send the report again.")},
     )
-
-    def clean_description(self):
-        text = self.cleaned_data["description"].replace("\x00", "").strip()
-        if not text:
-            raise forms.ValidationError(_("Describe the problem in a few words."))
-        return text
-
-    def clean_address(self):
-        return self.cleaned_data["address"].replace("\x00", "").strip()
 
     def clean(self):
         data = super().clean()

@@ -22,6 +22,7 @@ from beefeed.geo import nearest, parse_position
 from beefeed.models import Organization
 from beefeed.parsing import IdChoiceField
 from issues import workflow
+from issues.forms import ReportWords
 from issues.models import Category, Report
 from stations import tiles
 from volunteers.models import Volunteer
@@ -48,7 +49,7 @@ def suggested_community(latitude, longitude):
     return nearest(Organization.objects.areas().exclude(latitude=None), latitude, longitude)
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(ReportWords, forms.Form):
     """What the coordinator types; the photos are read by the view (beefeed.photos)."""
 
     category = IdChoiceField(
@@ -126,15 +127,6 @@ class IntakeForm(forms.Form):
             # Shown again empty: the autocomplete would look the unreadable id up in the database.
             self.data = self.data.copy()
             self.data["volunteer"] = ""
-
-    def clean_description(self):
-        text = self.cleaned_data["description"].replace("\x00", "").strip()
-        if not text:
-            raise forms.ValidationError(_("Describe the problem in a few words."))
-        return text
-
-    def clean_address(self):
-        return self.cleaned_data["address"].replace("\x00", "").strip()
 
     def clean_note(self):
         return self.cleaned_data["note"].replace("\x00", "").strip()
