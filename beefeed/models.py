@@ -110,19 +110,22 @@ class User(AbstractUser):
         """A handler of a community (or township): the place reports are located in, not only a desk."""
         return self.is_handler and self.organization_id is not None and self.organization.is_area
 
-    def scope(self, queryset, field, *, area_field=None):
+    def scope(self, queryset, field, *, area_field=None, also=None):
         """The one scoping rule: coordinators see everything, a handler what belongs to their own
         organization (`field` names it on the queryset's model), anyone else nothing.
 
         `area_field`: what is located in a community (or township) is that community's too, so its
         handlers also see what that field names as theirs (seeing is not acting: who may act is
-        issues.workflow's to say)."""
+        issues.workflow's to say). `also`: a further condition under which a handler sees a row (an
+        organization assisting with a report sees it too)."""
         if self.is_coordinator:
             return queryset
         if self.is_handler and self.organization_id:
             theirs = Q(**{field: self.organization_id})
             if area_field and self.is_area_handler:
                 theirs |= Q(**{area_field: self.organization_id})
+            if also is not None:
+                theirs |= Q(also)
             return queryset.filter(theirs)
         return queryset.none()
 

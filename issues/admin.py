@@ -19,7 +19,7 @@ from beefeed import spreadsheets
 from beefeed.admin_tools import ReadOnlyAdminMixin, ask_then
 from beefeed.models import Organization
 from beefeed.parsing import parse_id, readable
-from issues import awards, community_admin, deadlines, exports, intake, merging, report_page, workflow
+from issues import awards, community_admin, deadlines, exports, intake, joint_admin, merging, report_page, workflow
 from issues.desk import TriageDeskMixin
 from issues.forms import DispatchForm
 from issues.models import (
@@ -349,6 +349,11 @@ class ReportAdmin(admin.ModelAdmin):
                 name=f"{opts.app_label}_{opts.model_name}_act",
             ),
             path(
+                "<int:pk>/joint/",
+                self.admin_site.admin_view(functools.partial(joint_admin.joint_view, self)),
+                name=f"{opts.app_label}_{opts.model_name}_joint",
+            ),
+            path(
                 "<int:pk>/moderate/",
                 self.admin_site.admin_view(functools.partial(moderate_view, model_admin=self)),
                 name=f"{opts.app_label}_{opts.model_name}_moderate",
@@ -431,7 +436,13 @@ class ReportAdmin(admin.ModelAdmin):
             extra_context.update(report_page.overview(report, request.user))
             if report.time_left() is not None:
                 extra_context.update(deadline=report.deadline, time_left=self.time_left(report))
-            extra_context["area_only"] = community_admin.handled_elsewhere(report, request.user)
+            extra_context.update(joint_admin.context(report, request.user))
+            extra_context["area_only"] = (
+                _("%(org)s leads this report and resolves it; your organization assists: add what you find as notes.")
+                % {"org": report.assignee}
+                if extra_context["assisting_here"]
+                else community_admin.handled_elsewhere(report, request.user)
+            )
         return super().change_view(request, object_id, form_url, extra_context)
 
     def act_view(self, request, pk, action):

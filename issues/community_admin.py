@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from issues import workflow
 from issues.deadlines import deadline_for
-from issues.models import IN_HAND, Action, Report, State
+from issues.models import IN_HAND, Action, Assist, Report, State
 
 
 def may_claim(user):
@@ -31,10 +31,15 @@ class WhoseFilter(admin.SimpleListFilter):
     parameter_name = "whose"
 
     def lookups(self, request, model_admin):
-        if not request.user.is_area_handler:
+        user = request.user
+        if not user.is_handler or user.is_coordinator or user.organization_id is None:
             return []
         choices = [("ours", gettext_lazy("Dispatched to us"))]
-        if may_claim(request.user):
+        if Assist.objects.filter(organization_id=user.organization_id).exists():
+            choices.append(("assisting", gettext_lazy("We assist")))
+        if not user.is_area_handler:
+            return choices if len(choices) > 1 else []
+        if may_claim(user):
             choices.append(("claimable", gettext_lazy("Awaiting triage: we may claim")))
         choices.append(("area", gettext_lazy("Everything in our community")))
         return choices
@@ -43,6 +48,8 @@ class WhoseFilter(admin.SimpleListFilter):
         org = request.user.organization_id
         if self.value() == "ours":
             return queryset.filter(assignee_id=org)
+        if self.value() == "assisting":
+            return queryset.filter(assists__organization_id=org)
         if self.value() == "claimable":
             return queryset.filter(community_id=org, state=State.SUBMITTED)
         if self.value() == "area":

@@ -10,13 +10,14 @@ import random
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.db.models import Case, F, When
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from beefeed import photos
 from beefeed.models import Organization
 from issues import workflow
-from issues.models import Action, Campaign, Category, RejectReason, ReplyTemplate, Report
+from issues.models import IN_HAND, Action, Campaign, Category, RejectReason, ReplyTemplate, Report
 from stations.models import Station
 from volunteers.models import Volunteer
 
@@ -264,6 +265,35 @@ def _reports(orgs):
             report, by=coordinator, now=min(done_at + timedelta(hours=rng.uniform(1, 12)), now), notify=False
         )
         published.append(report)
+    _joint_handling(coordinator, handlers, now)
+
+
+def _joint_handling(coordinator, handlers, now):
+    """A few reports in hand at a department, with the community where they happen asked to assist
+    (协办), and the community's note on what it found."""
+    led_elsewhere = (
+        Report.objects.filter(state__in=IN_HAND, assignee__kind=Organization.Kind.DEPARTMENT)
+        .exclude(assignee=F("community"))
+        .select_related("assignee", "community")
+        # 龙西社区's first, so that the demo's community login (longxi) has one to assist with.
+        .order_by(Case(When(community__name="龙西社区", then=0), default=1), "pk")[:3]
+    )
+    for report in led_elsewhere:
+        asked = max(report.dispatched_at + timedelta(hours=1), now - timedelta(hours=20))
+        workflow.assist(
+            report,
+            by=handlers[report.assignee_id],
+            organization=report.community,
+            note="请社区协助联系物业、入户核实。",
+            now=asked,
+            notify=False,
+        )
+        workflow.add_note(
+            report,
+            by=handlers[report.community_id],
+            note="已联系物业，明天上午陪同到现场。",
+            now=min(asked + timedelta(hours=3), now),
+        )
 
 
 def _category(categories, code):

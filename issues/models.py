@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +54,9 @@ class Action(models.TextChoices):
     MODERATE = "moderate", _("Moderated for the public")
     ENTER = "enter", _("Entered by staff")
     NOTE = "note", _("Internal note")
+    # Joint handling (主办/协办, issue 19): the lead asks other organizations to assist.
+    ASSIST = "assist", _("Assisting organization added")
+    UNASSIST = "unassist", _("Assisting organization removed")
 
 
 # States in which a handler holds the work and the deadline runs.
@@ -172,10 +175,12 @@ class ReportQuerySet(models.QuerySet):
         """Who sees which report, everywhere staff see reports (admin list and page, photos, exports,
         nearby and duplicate lists): coordinators everything; a handler what was dispatched to their
         organization; a community's (or township's) handler also every report located there —
-        read-only unless it is theirs: issues.workflow says who may act."""
+        read-only unless it is theirs: issues.workflow says who may act. An organization assisting with
+        a report (协办) sees it too."""
         if not user.is_authenticated or not user.is_staff:
             return self.none()
-        return user.scope(self, "assignee_id", area_field="community_id")
+        assisting = Exists(Assist.objects.filter(report=OuterRef("pk"), organization_id=user.organization_id))
+        return user.scope(self, "assignee_id", area_field="community_id", also=assisting)
 
     def near(self, latitude, longitude, meters):
         """Reports within `meters` of a point: a bounding box the index can use."""
@@ -718,3 +723,33 @@ class ReplyTemplate(models.Model):
 
     def __str__(self):
         return self.text if len(self.text) <= 30 else self.text[:29] + "…"
+
+
+class Assist(models.Model):
+    """An organization assisting (协办) the one a report is dispatched to, which leads (主办).
+
+    The assisting organization sees the report and adds internal notes; only the lead moves it
+    (resolves, returns). Written only by issues.workflow (`assist`, `unassist`, and a dispatch to an
+    organization that was assisting, which makes it the lead instead). The figures count a report for
+    its lead; assists are shown beside them (issues.stats).
+    """
+
+    report = models.ForeignKey(Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="assists")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("assisting organization"), on_delete=models.PROTECT, related_name="assists"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("added by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("assisting organization")
+        verbose_name_plural = _("assisting organizations")
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "organization"], name="assist_once_per_report"),
+        ]
+
+    def __str__(self):
+        return f"{self.report.reference} · {self.organization}"

@@ -130,6 +130,20 @@ def on_dispatch(event):
     )
 
 
+def on_assist(event):
+    """The assisting organization hears that its help is asked for, and who leads."""
+    report = event.report
+    subject = _("Report %(ref)s: %(lead)s asks you to assist") % {"ref": report.reference, "lead": report.assignee}
+    body = _("%(summary)s\n\nLead: %(lead)s\nDeadline: %(deadline)s\nNote: %(note)s\n\nOpen it: %(link)s") % {
+        "summary": _summary(report),
+        "lead": report.assignee,
+        "deadline": _local(report.deadline),
+        "note": event.note or "—",
+        "link": _admin_link(report),
+    }
+    _email(organization_emails(event.organization), subject, body)
+
+
 def on_resolve(event):
     report = event.report
     subject = _("Report %(ref)s resolved by %(org)s: please verify") % {

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from beefeed import generations
 from issues import deadlines
-from issues.models import IN_HAND, ON_TIME, Category, ExtensionRequest, Rating, RejectReason, Report, State
+from issues.models import IN_HAND, ON_TIME, Assist, Category, ExtensionRequest, Rating, RejectReason, Report, State
 
 SOLVED = [State.RESOLVED, State.PUBLISHED]
 DIMENSIONS = {
@@ -187,9 +187,25 @@ def public_figures():
         now = timezone.now()
         figures = {dimension: breakdown(dimension, now=now) for dimension in DIMENSIONS}
         figures.update(overall=overall(now=now), campaigns=list(campaigns()), categories=Category.objects.count())
+        figures["assists"] = assists()
         return figures
 
     return generations.cached("reports", "public-stats", compute, timeout=300)
+
+
+def assists(reports=None):
+    """Joint handling (协办) beside the figures: per assisting organization, the reports it assisted
+    with and how many of those are solved. The figures above count each report for its lead only."""
+    reports = Report.objects.counted() if reports is None else reports
+    return list(
+        Assist.objects.filter(report__in=reports)
+        .values("organization_id", "organization__name")
+        .annotate(
+            assisted=Count("report", distinct=True),
+            solved=Count("report", filter=Q(report__state__in=SOLVED), distinct=True),
+        )
+        .order_by("-assisted", "organization__name")
+    )
 
 
 def bars(rows, value="received"):

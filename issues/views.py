@@ -310,6 +310,7 @@ def stats_page(request):
         "by_community": stats.bars(by_community),
         "by_month": stats.bars(by_month),
         "by_organization": figures["organization"],
+        "assists": figures["assists"],
         "rates": [
             (_("By category"), _("Category"), by_category),
             (_("By community"), _("Community"), by_community),

@@ -33,6 +33,7 @@ from issues.models import (
     IN_HAND,
     OPEN_STATES,
     Action,
+    Assist,
     CoReporter,
     ExtensionRequest,
     Rating,
@@ -352,6 +353,8 @@ def _dispatch(report, *, now, organization=None, deadline=None, **data):
     if due <= now:
         raise TransitionError(_("The deadline must be in the future."))
     report.assignee = org
+    # The lead is not also an assistant: an organization that was assisting now leads instead.
+    Assist.objects.filter(report=report, organization=org).delete()
     report.deadline = due
     report.dispatched_at = report.dispatched_at or now  # the first dispatch counts for the response rate
     report.overdue_alerted_at = None
@@ -629,6 +632,7 @@ MOVES = {
 EVENT_NOTICES = {
     Action.SUBMIT: (notifications.on_submit,),
     Action.EXTENSION_REQUESTED: (notifications.on_extension_requested,),
+    Action.ASSIST: (notifications.on_assist,),
 }
 
 
@@ -741,18 +745,109 @@ dispatch, claim, reject, start, resolve, return_report, publish, reopen, merge =
 )
 
 
+# --- Joint handling (主办/协办) and internal notes --------------------------------
+# The organization a report is dispatched to leads; others may be asked to assist. Neither changes
+# the report's state; each leaves an internal timeline event.
+
+# While the work is in hand (or waiting for a coordinator after a return), help may be asked for.
+ASSIST_STATES = frozenset(IN_HAND) | {State.RETURNED}
+
+
+def _lead_or_coordinator(user, report):
+    return _is_active(user) and (user.is_coordinator or _handler_of(user, report))
+
+
+def _assisting(user, report):
+    """A handler of an organization assisting `report`."""
+    return (
+        _is_active(user)
+        and user.is_handler
+        and user.organization_id is not None
+        and Assist.objects.filter(report=report, organization_id=user.organization_id).exists()
+    )
+
+
+def assist_refusal(report, *, by, organization=None):
+    """Why `by` may not ask `organization` (None: any) to assist `report` now, or None."""
+    if not _lead_or_coordinator(by, report):
+        return _("Only a coordinator or the lead organization may ask others to assist.")
+    if report.state not in ASSIST_STATES or report.assignee_id is None:
+        return _("Assisting organizations are asked for while a dispatched report is being handled.")
+    if organization is not None:
+        if organization.pk == report.assignee_id:
+            return _("%(org)s already leads this report.") % {"org": organization}
+        if Assist.objects.filter(report=report, organization=organization).exists():
+            return _("%(org)s already assists with this report.") % {"org": organization}
+    return None
+
+
+def may_unassist(user, report):
+    """Who lets an assisting organization go: a coordinator or the lead, in any state."""
+    return _lead_or_coordinator(user, report)
+
+
+def may_note(user, report):
+    """Who writes internal notes on a report: a coordinator, the lead and the assisting organizations."""
+    return _lead_or_coordinator(user, report) or _assisting(user, report)
+
+
+def _locked(report):
+    return Report.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=report.pk)
+
+
+def assist(report, *, by, organization, note="", now=None, notify=True):
+    """Ask `organization` to assist (协办) with `report`, which its assignee leads (主办)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = _locked(report)
+        refusal = assist_refusal(current, by=by, organization=organization)
+        if refusal:
+            raise TransitionError(refusal)
+        Assist.objects.create(report=current, organization=organization, added_by=by, added_at=now)
+        event = _event(
+            current, Action.ASSIST, by=by, note=(note or "").strip(), now=now, organization=organization, notify=notify
+        )
+    return event
+
+
+def unassist(report, *, by, organization, note="", now=None):
+    """`organization` no longer assists with `report` (asked by a coordinator or the lead)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = _locked(report)
+        if not may_unassist(by, current):
+            raise TransitionError(_("Only a coordinator or the lead organization may change who assists."))
+        deleted, _rows = Assist.objects.filter(report=current, organization=organization).delete()
+        if not deleted:
+            raise TransitionError(_("%(org)s does not assist with this report.") % {"org": organization})
+        return _event(current, Action.UNASSIST, by=by, note=(note or "").strip(), now=now, organization=organization)
+
+
+def add_note(report, *, by, note, now=None):
+    """An internal note on the timeline: staff only, never shown to the reporter or the public."""
+    now = now or timezone.now()
+    note = (note or "").replace("\x00", "").strip()
+    if not note:
+        raise TransitionError(_("Write the note first."))
+    with transaction.atomic():
+        current = _locked(report)
+        if not may_note(by, current):
+            raise TransitionError(_("You may not add notes to report %(ref)s.") % {"ref": current.reference})
+        return _event(current, Action.NOTE, by=by, note=note[:2000], now=now, organization=by.organization)
+
+
 # --- Extensions (延期) and the reporter's re-check (回访) ----------------------------
 # Neither moves the report to another state; both leave a timeline event.
 
 
-def _event(report, action, *, by, note="", now, public=False, notify=False):
+def _event(report, action, *, by, note="", now, public=False, notify=False, organization=None):
     event = ReportEvent.objects.create(
         report=report,
         action=action,
         actor=by,
         from_state=report.state,
         to_state=report.state,
-        organization=report.assignee,
+        organization=organization or report.assignee,
         note=note,
         is_public=public,
         created_at=now,

@@ -4,8 +4,9 @@ import pytest
 
 from beefeed import photos
 from beefeed.models import Organization
+from beefeed.roles import HANDLERS
 from beefeed.tests.images import exif_with_gps_and_orientation, jpeg_bytes  # noqa: F401 (re-exported)
-from conftest import make_volunteer  # noqa: F401 (re-exported)
+from conftest import make_staff, make_volunteer  # noqa: F401 (re-exported)
 from issues import workflow
 from issues.models import Category
 
@@ -18,6 +19,17 @@ def processed_photo():
 @pytest.fixture
 def office_org(db):
     return Organization.objects.get_or_create(name="区委组织部", defaults={"kind": "office"})[0]
+
+
+@pytest.fixture
+def department(db):
+    """区城管局: a department, which handles what is dispatched to it and sees nothing else."""
+    return Organization.objects.create(name="区城管局", kind=Organization.Kind.DEPARTMENT)
+
+
+@pytest.fixture
+def dept_handler(department):
+    return make_staff("chengguan", department, HANDLERS)
 
 
 @pytest.fixture

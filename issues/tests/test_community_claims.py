@@ -12,25 +12,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from beefeed.models import Organization
-from beefeed.roles import HANDLERS
-from conftest import make_staff
 from issues import workflow
 from issues.models import Action, Report, ReportEvent, State
 from volunteers import ledger, service_items
 from volunteers.models import Notice, PointsEntry
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def department(db):
-    return Organization.objects.create(name="区城管局", kind=Organization.Kind.DEPARTMENT)
-
-
-@pytest.fixture
-def dept_handler(department):
-    return make_staff("chengguan", department, HANDLERS)
 
 
 @pytest.fixture

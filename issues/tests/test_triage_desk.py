@@ -11,7 +11,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from beefeed.models import Organization
 from issues import deadlines, workflow
 from issues.models import Category, Report, ReportEvent, State
 
@@ -34,11 +33,6 @@ def reject(client, report, reason, **extra):
     return client.post(
         desk_url(report), {"move": "reject", "seen_state": "submitted", "reason": reason, **extra}, **JSON
     )
-
-
-@pytest.fixture
-def department(db):
-    return Organization.objects.create(name="区城管局", kind=Organization.Kind.DEPARTMENT)
 
 
 @pytest.fixture
