@@ -19,7 +19,18 @@ from beefeed import spreadsheets
 from beefeed.admin_tools import ReadOnlyAdminMixin, ask_then
 from beefeed.models import Organization
 from beefeed.parsing import parse_id, readable
-from issues import awards, community_admin, deadlines, exports, intake, joint_admin, merging, report_page, workflow
+from issues import (
+    awards,
+    campaigns,
+    community_admin,
+    deadlines,
+    exports,
+    intake,
+    joint_admin,
+    merging,
+    report_page,
+    workflow,
+)
 from issues.desk import TriageDeskMixin
 from issues.forms import DispatchForm
 from issues.models import (
@@ -49,10 +60,31 @@ class CategoryAdmin(admin.ModelAdmin):
     list_select_related = ["default_organization"]
 
 
+class JoinCampaignForm(forms.Form):
+    campaign = forms.ModelChoiceField(
+        label=gettext_lazy("Campaign"),
+        queryset=Campaign.objects.all(),
+        empty_label=gettext_lazy("Choose a campaign"),
+        error_messages={
+            "required": gettext_lazy("Choose the campaign."),
+            "invalid_choice": gettext_lazy("Choose the campaign."),
+        },
+    )
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["name", "starts_on", "ends_on"]
+    list_display = ["name", "starts_on", "ends_on", "taking_part"]
     search_fields = ["name"]
+    fields = ["name", "starts_on", "ends_on", "goal", "organizations", "description"]
+    filter_horizontal = ["organizations"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("organizations")
+
+    @admin.display(description=gettext_lazy("organizations"))
+    def taking_part(self, campaign):
+        return "、".join(org.name for org in campaign.organizations.all()) or "—"
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -158,6 +190,7 @@ class ReportAdmin(admin.ModelAdmin):
         "dispatch_to_defaults",
         "dispatch_selected",
         "publish_selected",
+        "join_campaign_selected",
         "reverse_points_selected",
         "export_selected_xlsx",
         "export_selected_csv",
@@ -555,6 +588,39 @@ class ReportAdmin(admin.ModelAdmin):
                 "action": "dispatch_selected",
                 "title": _("Dispatch selected reports"),
                 "submit_label": _("Dispatch"),
+            },
+        )
+
+    @admin.action(description=gettext_lazy("Add selected reports to a campaign"), permissions=["change"])
+    def join_campaign_selected(self, request, queryset):
+        """专项行动: the selected reports join a campaign at once (issues.campaigns.join)."""
+        if "campaign" in request.POST:
+            form = JoinCampaignForm(request.POST)
+            if form.is_valid():
+                campaign = form.cleaned_data["campaign"]
+                done = campaigns.join(queryset, campaign)
+                self.message_user(
+                    request,
+                    _("%(n)d reports added to the campaign %(campaign)s.") % {"n": done, "campaign": campaign},
+                    messages.SUCCESS,
+                )
+                return None
+        else:
+            form = JoinCampaignForm()
+        return render(
+            request,
+            "admin/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "form": form,
+                "items": [
+                    f"{r.reference} · {r.category.name} · {r.community.name} · {r.description[:40]}" for r in queryset
+                ],
+                "selected": [r.pk for r in queryset],
+                "action": "join_campaign_selected",
+                "title": _("Add selected reports to a campaign"),
+                "submit_label": _("Add to the campaign"),
             },
         )
 

@@ -10,7 +10,16 @@ class IssuesConfig(AppConfig):
         from beefeed import generations, mediafiles, privatemedia, signals
         from beefeed.models import Organization
         from issues import personal_data, photo_access, retention
-        from issues.models import Campaign, Category, ExtensionRequest, Rating, Report, ReportPhoto, TriageReport
+        from issues.models import (
+            Assist,
+            Campaign,
+            Category,
+            ExtensionRequest,
+            Rating,
+            Report,
+            ReportPhoto,
+            TriageReport,
+        )
         from issues.queries import quarter_counts
 
         # What the reports add to volunteers' books (their pages' parts are issues/templatetags/reports.py).
@@ -22,5 +31,14 @@ class IssuesConfig(AppConfig):
         mediafiles.register_retention(retention.remove_rejected_photos)
         # The home page's figures, /stats/ and the board's counts are cached per generation of these.
         generations.watch(
-            "reports", Report, TriageReport, ReportPhoto, Rating, ExtensionRequest, Category, Campaign, Organization
+            "reports",
+            Report,
+            TriageReport,
+            ReportPhoto,
+            Rating,
+            ExtensionRequest,
+            Category,
+            Campaign,
+            Organization,
+            Assist,
         )

@@ -33,14 +33,25 @@ CATEGORIES = [
     ("文明创建", "civility", "文明", 5, "working_days", "区文明办"),
 ]
 
+# (name, started days ago, goal, organizations taking part)
 CAMPAIGNS = [
-    ("背街小巷环境整治", 58),
-    ("窨井盖安全排查", 52),
-    ("电动车违停劝导", 45),
-    ("文明城市创建宣传", 38),
-    ("夏季送清凉", 30),
-    ("防汛安全隐患排查", 21),
-    ("老旧小区设施体检", 10),
+    (
+        "背街小巷环境整治",
+        58,
+        "清理背街小巷卫生死角，两周内整改到位。",
+        ["区城管局", "龙西社区", "龙北社区", "区文明办"],
+    ),
+    ("窨井盖安全排查", 52, "排查破损、缺失窨井盖，发现一处、整改一处。", ["区住建局", "区城管局", "芙蓉社区"]),
+    ("电动车违停劝导", 45, "劝导电动车规范停放，畅通消防通道。", ["交警大队", "区城管局", "平东社区"]),
+    ("文明城市创建宣传", 38, "小蜜蜂随手拍，助力文明城市创建。", ["区文明办", "新华乡", "龙西社区"]),
+    ("夏季送清凉", 30, "为户外劳动者和小蜜蜂送清凉、解难题。", ["区委组织部", "区文明办"]),
+    ("防汛安全隐患排查", 21, "汛前排查积水点和排水设施隐患。", ["区住建局", "新华乡", "龙北社区"]),
+    (
+        "老旧小区设施体检",
+        10,
+        "老旧小区路灯、管网、楼道设施全面体检。",
+        ["区住建局", "龙西社区", "芙蓉社区", "平东社区"],
+    ),
 ]
 
 PLACES = {
@@ -116,11 +127,17 @@ def load(log):
         )
     _reply_templates()
     today = timezone.localdate()
-    for name, days_ago in CAMPAIGNS:
-        Campaign.objects.get_or_create(
+    for name, days_ago, goal, taking_part in CAMPAIGNS:
+        campaign, created = Campaign.objects.get_or_create(
             name=name,
-            defaults={"starts_on": today - timedelta(days=days_ago), "ends_on": today - timedelta(days=days_ago - 14)},
+            defaults={
+                "starts_on": today - timedelta(days=days_ago),
+                "ends_on": today - timedelta(days=days_ago - 14),
+                "goal": goal,
+            },
         )
+        if created:
+            campaign.organizations.set([orgs[n] for n in taking_part if n in orgs])
     if not Report.objects.exists():
         _reports(orgs)
     categories, campaigns = Category.objects.count(), Campaign.objects.count()

@@ -118,10 +118,21 @@ class Category(models.Model):
 
 
 class Campaign(models.Model):
-    """A special campaign (专项行动) that groups reports."""
+    """A special campaign (专项行动): a joint action of several organizations over a period, with a
+    goal, that groups reports (coordinators add them in bulk from the report list: issues.campaigns)."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
+    goal = models.TextField(
+        _("goal"), blank=True, help_text=_("What the campaign sets out to achieve, shown on its public page.")
+    )
+    organizations = models.ManyToManyField(
+        Organization,
+        verbose_name=_("organizations"),
+        blank=True,
+        related_name="campaigns",
+        help_text=_("The organizations that take part: the campaign's page shows each one's reports."),
+    )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
 

@@ -53,6 +53,14 @@ class Row:
     average: datetime.timedelta | None
     median: datetime.timedelta | None = None
 
+    @classmethod
+    def empty(cls, key, label):
+        """A group with nothing in it yet (an organization named by a campaign that has no report)."""
+        zeros = dict.fromkeys(
+            ["received", "dispatched", "responded", "solved", "on_time", "rated", "satisfied", "overdue", "extended"], 0
+        )
+        return cls(key=key, label=label, average=None, **zeros)
+
     @staticmethod
     def _rate(part, whole):
         return round(100 * part / whole, 1) if whole else None

@@ -15,7 +15,7 @@ from beefeed.geo import distance_m, nearest, parse_position
 from beefeed.models import Organization
 from beefeed.parsing import Unreadable, parse_id, parse_page, readable
 from beefeed.views import too_many
-from issues import exports, merging, pin, stats, workflow
+from issues import campaigns, exports, merging, pin, stats, workflow
 from issues.board import board_months, rounded_position
 from issues.forms import MAX_PHOTOS, RatingForm, ReportForm, draft_key
 from issues.models import DUPLICATE_RADIUS_M, Action, Category, CoReporter, Report, ReportEvent, ReportPhoto, State
@@ -323,10 +323,16 @@ def stats_page(request):
 
 
 def campaign_page(request, pk):
+    """A campaign as a joint action: its goal and organizations, each one's reports, solved and on
+    time, and its published results with their before and after photos (issues.campaigns)."""
     campaign = get_object_or_404(stats.campaigns(), pk=pk)
-    reports = Report.objects.public().filter(campaign=campaign).select_related("category", "community", "assignee")
-    page = Paginator(reports.order_by("-published_at"), 20).get_page(parse_page(request.GET.get("page")))
-    context = {"campaign": campaign, "page": page, "overall": stats.overall(Report.objects.filter(campaign=campaign))}
+    page = Paginator(campaigns.results(campaign), 20).get_page(parse_page(request.GET.get("page")))
+    context = {
+        "campaign": campaign,
+        "page": page,
+        "overall": stats.overall(Report.objects.counted().filter(campaign=campaign)),
+        "by_organization": campaigns.by_organization(campaign),
+    }
     return render(request, "issues/campaign.html", context)
 
 
