@@ -574,22 +574,7 @@ class ReportAdmin(admin.ModelAdmin):
                 return self._dispatch_each(request, queryset, **form.cleaned_data)
         else:
             form = DispatchForm()
-        return render(
-            request,
-            "admin/action_form.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "form": form,
-                "items": [
-                    f"{r.reference} · {r.category.name} · {r.community.name} · {r.description[:40]}" for r in queryset
-                ],
-                "selected": [r.pk for r in queryset],
-                "action": "dispatch_selected",
-                "title": _("Dispatch selected reports"),
-                "submit_label": _("Dispatch"),
-            },
-        )
+        return self._ask(request, queryset, form, "dispatch_selected", _("Dispatch selected reports"), _("Dispatch"))
 
     @admin.action(description=gettext_lazy("Add selected reports to a campaign"), permissions=["change"])
     def join_campaign_selected(self, request, queryset):
@@ -607,6 +592,17 @@ class ReportAdmin(admin.ModelAdmin):
                 return None
         else:
             form = JoinCampaignForm()
+        return self._ask(
+            request,
+            queryset,
+            form,
+            "join_campaign_selected",
+            _("Add selected reports to a campaign"),
+            _("Add to the campaign"),
+        )
+
+    def _ask(self, request, queryset, form, action, title, submit_label):
+        """A bulk action's question (which organization, which campaign) before it is done."""
         return render(
             request,
             "admin/action_form.html",
@@ -618,9 +614,9 @@ class ReportAdmin(admin.ModelAdmin):
                     f"{r.reference} · {r.category.name} · {r.community.name} · {r.description[:40]}" for r in queryset
                 ],
                 "selected": [r.pk for r in queryset],
-                "action": "join_campaign_selected",
-                "title": _("Add selected reports to a campaign"),
-                "submit_label": _("Add to the campaign"),
+                "action": action,
+                "title": title,
+                "submit_label": submit_label,
             },
         )
 
