@@ -1,6 +1,9 @@
 """Error pages: what a courier or a resident sees when something is missing or broken."""
 
+import json
+
 import pytest
+from defusedxml import ElementTree
 from django.db import connection
 from django.test import Client, RequestFactory
 
@@ -39,12 +42,25 @@ def test_while_the_database_is_down_pages_answer_503_and_come_back(monkeypatch, 
     connection.close()
     monkeypatch.setitem(connection.settings_dict, "PORT", "1")  # nothing listens there: refused
     assert public.get("/board/").status_code == 200
-    for path in ("/board/?page=2", "/", "/stations/", "/points/", "/open311/v2/requests.json"):
+    for path in ("/board/?page=2", "/", "/stations/", "/points/"):
         response = public.get(path)
         assert response.status_code == 503, path
         page = response.content.decode()
         assert "马上回来" in page and "没有保存" in page and "Traceback" not in page and "psycopg" not in page
         assert response["Retry-After"] == "5"
+    # An Open311 client gets the API's own error list, in the format it asked for.
+    as_json = public.get("/open311/v2/requests.json")
+    assert (as_json.status_code, as_json["Content-Type"], as_json["Retry-After"]) == (
+        503,
+        "application/json; charset=utf-8",
+        "5",
+    )
+    assert [e["code"] for e in json.loads(as_json.content)] == [503]
+    as_xml = public.get("/open311/v2/requests.xml", {"service_code": "x"})
+    assert (as_xml.status_code, as_xml["Retry-After"]) == (503, "5")
+    root = ElementTree.fromstring(as_xml.content)
+    assert root.tag == "errors" and root.find("error/code").text == "503"
+    assert "Traceback" not in as_xml.content.decode() and "psycopg" not in as_json.content.decode()
 
     connection.close()
     monkeypatch.undo()

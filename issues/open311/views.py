@@ -12,11 +12,12 @@ times and the organization handling it — never a reporter's name, phone, e-mai
 
 import datetime
 import json
+import logging
 import uuid
 import xml.etree.ElementTree as ET
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Max
 from django.http import HttpResponse
 from django.urls import reverse
@@ -30,6 +31,8 @@ from issues import workflow
 from issues.models import Category, Report, State
 from issues.open311 import media
 from issues.open311.models import ApiClient, ClientReport
+
+logger = logging.getLogger(__name__)
 
 MAX_DAYS = 90
 MAX_RECORDS = 1000
@@ -117,6 +120,12 @@ def api(view):
             return view(request, fmt, *args, **kwargs)
         except ApiError as problem:
             return error(fmt, problem.status, problem.code, problem.description)
+        except (OperationalError, InterfaceError):
+            # The database is down or restarting: a client parses the spec's error list, not a web page.
+            logger.warning("Open311 %s answered 503: the database is unavailable", request.path)
+            response = error(fmt, 503, 503, "the service is briefly unavailable; try again in a few seconds")
+            response["Retry-After"] = "5"
+            return response
 
     wrapper.__name__ = view.__name__
     return wrapper
