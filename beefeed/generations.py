@@ -41,14 +41,40 @@ def changed(name):
     transaction.on_commit(lambda: _bump(name), robust=True)
 
 
+# How long the others wait for the one computing a cold value before computing it themselves (a
+# worker that died holding the lock must not stall anyone for longer), and how often they look.
+COMPUTE_WAIT = 15.0
+POLL_EVERY = 0.05
+
+
 def cached(name, key, compute, timeout=300):
-    """`compute()` once per generation of `name` (and at most `timeout` seconds old)."""
+    """`compute()` once per generation of `name` (and at most `timeout` seconds old).
+
+    A cold value is computed once, however many ask at the same moment (thirty visitors on /stats/
+    right after a change): the first takes a lock in the shared cache and computes; the others wait
+    for its result, up to COMPUTE_WAIT seconds, then compute it themselves rather than fail.
+    """
     full = f"{name}:{current(name)}:{key}"
-    value = cache.get(full)
-    if value is None:
-        value = compute()
-        cache.set(full, value, timeout)
-    return value
+    lock = f"computing:{full}"
+    deadline = time.monotonic() + COMPUTE_WAIT
+    while True:
+        value = cache.get(full)
+        if value is not None:
+            return value
+        if cache.add(lock, 1, COMPUTE_WAIT):
+            try:
+                value = compute()
+                cache.set(full, value, timeout)
+            finally:
+                cache.delete(lock)
+            return value
+        # Someone else computes it: wait for the value, or for the lock to go (they failed: take it).
+        while cache.get(lock) is not None:
+            if time.monotonic() >= deadline:  # they take too long (or died holding it): compute anyway
+                value = compute()
+                cache.set(full, value, timeout)
+                return value
+            time.sleep(POLL_EVERY)
 
 
 def watch(name, *models):
