@@ -237,6 +237,8 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static", ("leaflet", xstatic.pkg.leaflet.BASE_DIR)]
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Where `manage.py backup` writes its sets (database dump, media archive, manifest) by default.
+BACKUP_DIR = env.str("BACKUP_DIR", default="")
 STORAGES = {
     # Files in private directories get the checked URL /photos/… (beefeed.privatemedia).
     "default": {"BACKEND": "beefeed.privatemedia.MediaStorage"},
