@@ -41,6 +41,14 @@ def changed(name):
     transaction.on_commit(lambda: _bump(name), robust=True)
 
 
+def current_and_cached(names, key):
+    """The current generations of `names` (None where a counter is missing) and the value cached at
+    `key`, in one round trip to the cache."""
+    keys = [_key(name) for name in names]
+    found = cache.get_many([*keys, key])
+    return [found.get(k) for k in keys], found.get(key)
+
+
 def cached(name, key, compute, timeout=300):
     """`compute()` once per generation of `name` (and at most `timeout` seconds old)."""
     full = f"{name}:{current(name)}:{key}"

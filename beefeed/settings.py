@@ -145,6 +145,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Public pages (beefeed.pagecache) ------------------------------------------
+# How long the reverse proxy may answer a signed-out visitor with a page without asking the app
+# (s-maxage): it absorbs bursts; 0 leaves every answer to the app (browsers always revalidate).
+PAGE_CACHE_PROXY_SECONDS = env.int("PAGE_CACHE_PROXY_SECONDS", default=1)
+
 # --- Rate limits (beefeed.ratelimit; counted in the cache) ----------------------
 # Failed sign-ins (beefeed.views.limit_sign_ins) per account from one address, per account from
 # everywhere, and per address, within the window; join-form posts per address per hour.

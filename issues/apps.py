@@ -10,7 +10,17 @@ class IssuesConfig(AppConfig):
         from beefeed import generations, mediafiles, privatemedia, signals
         from beefeed.models import Organization
         from issues import personal_data, photo_access, retention
-        from issues.models import Campaign, Category, ExtensionRequest, Rating, Report, ReportPhoto, TriageReport
+        from issues.models import (
+            Campaign,
+            Category,
+            CoReporter,
+            ExtensionRequest,
+            Rating,
+            Report,
+            ReportEvent,
+            ReportPhoto,
+            TriageReport,
+        )
         from issues.queries import quarter_counts
 
         # What the reports add to volunteers' books (their pages' parts are issues/templatetags/reports.py).
@@ -20,7 +30,18 @@ class IssuesConfig(AppConfig):
         privatemedia.protect("reports/", photo_access.report_photo_access)
         privatemedia.protect("ratings/", photo_access.rating_photo_access)
         mediafiles.register_retention(retention.remove_rejected_photos)
-        # The home page's figures, /stats/ and the board's counts are cached per generation of these.
+        # The home page's figures, /stats/, the board's counts and the public pages (beefeed.pagecache)
+        # are cached per generation of these (a report's public timeline and its co-reporters included).
         generations.watch(
-            "reports", Report, TriageReport, ReportPhoto, Rating, ExtensionRequest, Category, Campaign, Organization
+            "reports",
+            Report,
+            ReportEvent,
+            CoReporter,
+            TriageReport,
+            ReportPhoto,
+            Rating,
+            ExtensionRequest,
+            Category,
+            Campaign,
+            Organization,
         )
