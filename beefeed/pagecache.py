@@ -28,7 +28,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
-from beefeed import generations
+from beefeed import compression, generations
 
 # Cookies that make a request someone's own: a session (signed in, or a flow such as joining), or a
 # message waiting to be shown once.
@@ -82,20 +82,28 @@ def _keepable(request, response):
 
 
 def _entry(response, built_at):
+    """The page as kept: compressed once for each encoding here, not once per request (the page holds
+    no secret, so compressing it is safe: beefeed.compression)."""
     body = response.content
     return {
         "generations": built_at,
+        # Weak: the compressed bodies are the same page in other bytes.
         "etag": 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"',
         "content_type": response["Content-Type"],
-        "body": body,
+        "": body,
+        **{encoding: compression.encode(body, encoding) for encoding in ("br", "gzip")},
     }
 
 
 def _answer(request, entry):
     response = get_conditional_response(request, etag=entry["etag"])
     if response is None:
-        response = HttpResponse(entry["body"], content_type=entry["content_type"])
+        encoding = compression.negotiate(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+        response = HttpResponse(entry[encoding], content_type=entry["content_type"])
+        if encoding:
+            response["Content-Encoding"] = encoding
     response["ETag"] = entry["etag"]
+    patch_vary_headers(response, ("Accept-Encoding",))
     return mark_public(response)
 
 
