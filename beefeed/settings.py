@@ -143,7 +143,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Cache: local memory by default; Redis (shared by all workers) with REDIS_URL ---------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's Redis cache, reusing its Redis clients (beefeed.cache).
+    CACHES = {"default": {"BACKEND": "beefeed.cache.BeeFeedRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
