@@ -41,6 +41,14 @@ def changed(name):
     transaction.on_commit(lambda: _bump(name), robust=True)
 
 
+def current_and_cached(names, key):
+    """The current generations of `names` (None where a counter is missing) and the value cached at
+    `key`, in one round trip to the cache."""
+    keys = [_key(name) for name in names]
+    found = cache.get_many([*keys, key])
+    return [found.get(k) for k in keys], found.get(key)
+
+
 # How long the others wait for the one computing a cold value before computing it themselves (a
 # worker that died holding the lock must not stall anyone for longer), and how often they look.
 COMPUTE_WAIT = 15.0

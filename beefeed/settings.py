@@ -77,6 +77,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Sees every answer last (after the session and CSRF middleware), and never static files (WhiteNoise's).
+    "beefeed.compression.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -141,9 +143,15 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Cache: local memory by default; Redis (shared by all workers) with REDIS_URL ---------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's Redis cache, reusing its Redis clients (beefeed.cache).
+    CACHES = {"default": {"BACKEND": "beefeed.cache.BeeFeedRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Public pages (beefeed.pagecache) ------------------------------------------
+# How long the reverse proxy may answer a signed-out visitor with a page without asking the app
+# (s-maxage): it absorbs bursts; 0 leaves every answer to the app (browsers always revalidate).
+PAGE_CACHE_PROXY_SECONDS = env.int("PAGE_CACHE_PROXY_SECONDS", default=1)
 
 # --- Rate limits (beefeed.ratelimit; counted in the cache) ----------------------
 # Failed sign-ins (beefeed.views.limit_sign_ins) per account from one address, per account from

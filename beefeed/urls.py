@@ -8,7 +8,7 @@ from django.templatetags.static import static
 from django.urls import include, path, re_path
 
 from beefeed import privatemedia
-from beefeed.views import SignInView
+from beefeed.views import SignInView, switch_language
 from issues import views as issue_views
 
 handler500 = "beefeed.views.server_error"
@@ -19,6 +19,7 @@ urlpatterns = [
     path("login/", SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("language/<str:code>/", switch_language, name="switch_language"),
     # Pages without our <link rel=icon> (the admin) make browsers ask for this.
     path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("img/favicon.svg")), name="favicon"),
     path("admin/", admin.site.urls),

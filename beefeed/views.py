@@ -6,14 +6,17 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.signals import user_logged_in
 from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from beefeed import ratelimit
+from beefeed.pagecache import mark_private
 
 
 def too_many(request, message):
@@ -93,3 +96,29 @@ class SignInView(auth_views.LoginView):
         if user.is_staff:
             return reverse("admin:index")
         return reverse("volunteers:me")
+
+
+@require_GET
+def switch_language(request, code):
+    """The footer's language links: remember the language in its cookie and go back to the page.
+
+    A link, not Django's set_language form, so that a public page holds no form token and is the same
+    for every signed-out visitor (beefeed.pagecache). Choosing a language changes nothing else, so a GET
+    that another site makes a visitor follow does no harm; `next` must stay on this site."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    back = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("home")
+    response = mark_private(HttpResponseRedirect(back))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response

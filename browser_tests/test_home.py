@@ -13,7 +13,7 @@ def test_home_loads_on_a_phone_without_console_errors(phone_page, live_server):
 
 def test_home_switches_to_english_in_the_browser(desk_page, live_server):
     desk_page.goto(live_server.url + "/")
-    desk_page.get_by_role("button", name="English").click()
+    desk_page.get_by_role("link", name="English").click()
     desk_page.wait_for_load_state()
     assert desk_page.locator("html").get_attribute("lang") == "en"
     ARTIFACTS.mkdir(exist_ok=True)

@@ -64,7 +64,7 @@ def test_a_resident_follows_a_complaint_to_its_fix(browser, live_server, publish
     page.get_by_role("button", name="离我最近").click()
     page.wait_for_url("**lat=*")
     assert "龙西社区服务中心驿站" in page.locator(".station-card").first.inner_text()
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Hive stations" in page.content()

@@ -14,9 +14,11 @@ class IssuesConfig(AppConfig):
             Assist,
             Campaign,
             Category,
+            CoReporter,
             ExtensionRequest,
             Rating,
             Report,
+            ReportEvent,
             ReportPhoto,
             TriageReport,
         )
@@ -29,10 +31,13 @@ class IssuesConfig(AppConfig):
         privatemedia.protect("reports/", photo_access.report_photo_access)
         privatemedia.protect("ratings/", photo_access.rating_photo_access)
         mediafiles.register_retention(retention.remove_rejected_photos)
-        # The home page's figures, /stats/ and the board's counts are cached per generation of these.
+        # The home page's figures, /stats/, the board's counts and the public pages (beefeed.pagecache)
+        # are cached per generation of these (a report's public timeline and its co-reporters included).
         generations.watch(
             "reports",
             Report,
+            ReportEvent,
+            CoReporter,
             TriageReport,
             ReportPhoto,
             Rating,

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from beefeed import generations, photos, ratelimit, spreadsheets
 from beefeed.geo import distance_m, nearest, parse_position
 from beefeed.models import Organization
+from beefeed.pagecache import public_page
 from beefeed.parsing import Unreadable, parse_id, parse_page, readable
 from beefeed.views import too_many
 from issues import campaigns, exports, merging, pin, stats, workflow
@@ -202,6 +203,7 @@ def my_reports(request):
     return render(request, "issues/my_reports.html", {"page": page, "co_reports": co_reports})
 
 
+@public_page("reports")
 def board(request):
     """The public board. Its content is cached per generation of the reports, filters and page: a cache
     hit costs no query (the page of reports and its total are only read on a miss)."""
@@ -227,6 +229,7 @@ def board(request):
     )
 
 
+@public_page("reports", "volunteers")
 def board_detail(request, pk):
     report = (
         Report.objects.public()
@@ -249,6 +252,7 @@ def board_detail(request, pk):
     return render(request, "issues/board_detail.html", context)
 
 
+@public_page("reports")
 def home(request):
     return render(request, "beefeed/home.html", {"figures": home_figures()})
 
@@ -299,6 +303,7 @@ def rate(request, pk):
     return render(request, "issues/rate.html", context, status=400 if form.errors or photo_errors else 200)
 
 
+@public_page("reports")
 def stats_page(request):
     """Public statistics: the district's own account, the three rates, charts with tables beside them."""
     figures = stats.public_figures()
@@ -322,6 +327,7 @@ def stats_page(request):
     return render(request, "issues/stats.html", context)
 
 
+@public_page("reports")
 def campaign_page(request, pk):
     """A campaign as a joint action: its goal and organizations, each one's reports, solved and on
     time, and its published results with their before and after photos (issues.campaigns)."""

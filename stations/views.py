@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from beefeed import generations, signals
+from beefeed.pagecache import public_page
 from beefeed.qr import qr_svg
 from stations import finder, hours, tiles
 from stations.models import Amenity, OpeningSpan, Station, Visit
@@ -23,6 +24,12 @@ from stations.models import Amenity, OpeningSpan, Station, Visit
 CHECKIN_INTERVAL = datetime.timedelta(hours=1)
 
 
+@public_page(
+    "stations",
+    # "Open now" moves when a station opens or closes; one phone's position is nobody else's page.
+    variant=lambda request: finder.open_set_since(),
+    keep_if=lambda request: "lat" not in request.GET and "lng" not in request.GET,
+)
 def station_map(request):
     """The map and, under it (or instead of it, without JavaScript or tiles), the sorted list."""
     position = finder.parse_position(request.GET.get("lat"), request.GET.get("lng"))

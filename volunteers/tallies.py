@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from beefeed import signals
+from beefeed import generations, signals
 from volunteers import deliveries, ledger
 from volunteers.exceptions import PointsError
 from volunteers.models import PointsEntry, Quarter, QuarterTally, Volunteer
@@ -65,6 +65,7 @@ def close_quarter(year, number, *, by, now=None):
             )
             for volunteer_id, row in figures.items()
         )
+        generations.changed("volunteers")  # bulk_create sends no signal: the published tallies changed
         deliveries.quarter_closed(quarter, now=now)  # recorded with the tallies, sent after the commit
     return quarter
 

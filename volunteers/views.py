@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from beefeed import ratelimit, spreadsheets
 from beefeed.models import Organization
+from beefeed.pagecache import public_page
 from beefeed.parsing import parse_id, parse_page
 from beefeed.views import too_many
 from volunteers import card, deliveries, ledger, membership, notices, personal_data, publication, quarters, rewards
@@ -177,6 +178,7 @@ def card_check(request, token):
     return render(request, "volunteers/card_check.html", {"volunteer": volunteer}, status=status)
 
 
+@public_page("volunteers")
 def points_board(request):
     """Public: the closed quarters' tallies per community (一季度一统计, 公示)."""
     quarters = publication.closed_quarters()

@@ -13,7 +13,7 @@ def test_home_is_chinese_by_default(client):
 
 
 def test_home_switches_to_english(client):
-    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+    response = client.get(reverse("switch_language", args=["en"]), {"next": "/"}, follow=True)
     html = response.content.decode()
     assert '<html lang="en">' in html
     assert "BeeFeed: the district" in html
@@ -22,8 +22,8 @@ def test_home_switches_to_english(client):
 def test_every_page_offers_the_language_switch(client):
     for url in ["/", reverse("login")]:
         html = client.get(url).content.decode()
-        assert 'name="language" value="en"' in html
-        assert 'name="language" value="zh-hans"' in html
+        assert f'href="{reverse("switch_language", args=["en"])}?next={url}"' in html
+        assert f'href="{reverse("switch_language", args=["zh-hans"])}?next={url}"' in html
 
 
 def test_demo_coordinator_signs_in_to_the_admin(client, demo):

@@ -37,6 +37,7 @@ EXPECTED = {
     "login": every(200),
     "logout": every(405),
     "set_language": every(302),
+    "switch_language": every(302),  # the footer's language links: beefeed/tests/test_language_switch.py
     "favicon": every(301),
     "media": every(404),
     "checked_media": every(404),  # who sees which photo: issues/tests/test_photo_access.py
@@ -126,6 +127,7 @@ def site(volunteer, pending_volunteer, coordinator, handler_a, handler_b, commun
         "open311:request": [report.reference, "json"],
         "open311:token": ["nothing", "json"],
         "media": ["missing.jpg"],
+        "switch_language": ["en"],
         "checked_media": ["reports/missing.jpg"],
         "issues:report_done": [report.pk],
         "issues:rate": [report.pk],

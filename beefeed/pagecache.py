@@ -1,0 +1,136 @@
+"""Whole public pages for signed-out visitors, built once per change of what they show.
+
+A signed-out visitor (no session cookie, no message waiting in a cookie) gets the same page as every
+other signed-out visitor who asks for the same address in the same language: `@public_page("reports")`
+builds it once per generation of the data it shows (beefeed.generations) and keeps it in the cache
+with the generations it was built at. Any saved report makes the next request build a fresh page, in
+every worker and on every host that shares the cache; `timeout` bounds what moves with the clock
+("overdue", "open now"). A page is only kept if nothing of the visitor went into it: no CSRF token,
+no cookie set, no session written, no message. Signed-in users get the live page, marked private.
+
+Headers for browsers and the proxy (deploy/nginx/page-cache.conf):
+- `ETag`: a hash of the page, so a browser or proxy holding it gets 304 and no body.
+- `Cache-Control: public, max-age=0, must-revalidate` and `s-maxage=PAGE_CACHE_PROXY_SECONDS`:
+  a browser asks every time (a published report shows at once; the answer is usually 304), and the
+  proxy may answer for a second without asking, which absorbs a burst such as a link shared into a
+  WeChat group. Signed-in users' pages: `private, no-store`.
+- `Vary: Accept-Language, Cookie`: the page depends on the language, chosen by the language cookie
+  or the browser's Accept-Language.
+"""
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.translation import get_language
+
+from beefeed import compression, generations
+
+# Cookies that make a request someone's own: a session (signed in, or a flow such as joining), or a
+# message waiting to be shown once.
+PRIVATE_COOKIES = {settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name}
+
+
+def signed_out(request):
+    return request.method in ("GET", "HEAD") and not PRIVATE_COOKIES.intersection(request.COOKIES)
+
+
+def mark_private(response):
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def mark_public(response):
+    proxy_seconds = settings.PAGE_CACHE_PROXY_SECONDS
+    patch_cache_control(
+        response, public=True, max_age=0, must_revalidate=True, **({"s_maxage": proxy_seconds} if proxy_seconds else {})
+    )
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    return response
+
+
+def page_key(request, names, variant=""):
+    """Where the page for this address, language and site is kept (the generations are checked apart)."""
+    parts = [
+        request.scheme,
+        request.get_host(),
+        request.path,
+        request.META.get("QUERY_STRING", ""),
+        get_language(),
+        ",".join(names),
+        str(variant),
+    ]
+    return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _keepable(request, response):
+    messages = getattr(request, "_messages", None)
+    session = getattr(request, "session", None)
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not response.has_header("Cache-Control")
+        and not request.META.get("CSRF_COOKIE_USED")
+        and not (session is not None and session.modified)
+        and not (messages is not None and messages.added_new)
+    )
+
+
+def _entry(response, built_at):
+    """The page as kept: compressed once for each encoding here, not once per request (the page holds
+    no secret, so compressing it is safe: beefeed.compression)."""
+    body = response.content
+    return {
+        "generations": built_at,
+        # Weak: the compressed bodies are the same page in other bytes.
+        "etag": 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"',
+        "content_type": response["Content-Type"],
+        "": body,
+        **{encoding: compression.encode(body, encoding) for encoding in ("br", "gzip")},
+    }
+
+
+def _answer(request, entry):
+    response = get_conditional_response(request, etag=entry["etag"])
+    if response is None:
+        encoding = compression.negotiate(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+        response = HttpResponse(entry[encoding], content_type=entry["content_type"])
+        if encoding:
+            response["Content-Encoding"] = encoding
+    response["ETag"] = entry["etag"]
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return mark_public(response)
+
+
+def public_page(*names, timeout=60, variant=None, keep_if=None):
+    """Serve the decorated view's page to signed-out visitors from the cache, per generation of `names`.
+
+    `variant(request)` adds what else the page depends on (e.g. when the set of open stations last
+    changed); `keep_if(request)` False leaves a request's page unkept (e.g. one phone's position)."""
+
+    def decorator(view):
+        @wraps(view)
+        def page(request, *args, **kwargs):
+            if not signed_out(request) or (keep_if is not None and not keep_if(request)):
+                return mark_private(view(request, *args, **kwargs))
+            key = page_key(request, names, variant(request) if variant else "")
+            now, entry = generations.current_and_cached(names, key)
+            if entry is not None and None not in now and entry["generations"] == now:
+                return _answer(request, entry)
+            # Read before the page is built: a change while it is built makes it outdated at once.
+            built_at = [generations.current(name) for name in names]
+            response = view(request, *args, **kwargs)
+            if not _keepable(request, response):
+                return mark_private(response)
+            entry = _entry(response, built_at)
+            cache.set(key, entry, timeout)
+            return _answer(request, entry)
+
+        return page
+
+    return decorator
