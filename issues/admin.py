@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from beefeed import spreadsheets
 from beefeed.admin_tools import ReadOnlyAdminMixin, ask_then
+from beefeed.forms import PLEASE_CHOOSE
 from beefeed.models import Organization
 from beefeed.parsing import parse_id, readable
 from issues import awards, community_admin, deadlines, exports, intake, merging, report_page, workflow
@@ -810,7 +811,7 @@ class ReplyTemplateAdmin(admin.ModelAdmin):
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "action":
             # Only moves a person makes through a form have a text field to fill.
-            kwargs["choices"] = [("", "---------"), *_moves_with_a_form()]
+            kwargs["choices"] = [("", PLEASE_CHOOSE), *_moves_with_a_form()]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

@@ -190,12 +190,12 @@ def quarter_closed(quarter, *, now=None):
     """Each courier with a tally hears their points for the quarter that was just closed."""
     from django.utils.translation import gettext as _
 
-    label = f"{quarter.year}Q{quarter.number}"
+    label = quarter.label
     for tally in quarter.tallies.select_related("volunteer__user"):
         record(
             tally.volunteer,
             Moment.QUARTER,
-            source=f"quarter:{label}",
+            source=f"quarter:{quarter.key}",
             text=_("%(quarter)s is closed: you earned %(points)d points this quarter.")
             % {"quarter": label, "points": tally.points},
             params={"quarter": label, "points": str(tally.points)},

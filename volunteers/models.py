@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from beefeed.display import quarter_label
 from beefeed.models import Organization
 
 
@@ -289,11 +290,17 @@ class Quarter(models.Model):
         ]
 
     def __str__(self):
-        return self.key
+        return self.label
 
     @property
     def key(self):
+        """The machine form, as URLs and commands carry it: 2026Q3."""
         return f"{self.year}Q{self.number}"
+
+    @property
+    def label(self):
+        """As people read it: 2026年第三季度 / Q3 2026."""
+        return quarter_label(self.year, self.number)
 
 
 class QuarterTally(models.Model):
