@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django_tasks import task
 
 from volunteers import channels
@@ -216,11 +217,9 @@ def redemption_window_opened(now=None):
     source = f"window:{window.year}"
     if Delivery.objects.filter(moment=Moment.REDEMPTION, source=source).exists():
         return
-    text = _("The redemption window is open from %(opens)s to %(closes)s: exchange your points on /me/.") % {
-        "opens": window.opens_on.isoformat(),
-        "closes": window.closes_on.isoformat(),
-    }
-    params = {"opens": window.opens_on.isoformat(), "closes": window.closes_on.isoformat()}
+    # Dates as the courier's language writes them (2027年1月10日), in the text and the SMS alike.
+    params = {"opens": date_format(window.opens_on), "closes": date_format(window.closes_on)}
+    text = _("The redemption window is open from %(opens)s to %(closes)s: exchange your points on /me/.") % params
     with transaction.atomic():
         approved = Volunteer.objects.filter(status=Volunteer.Status.APPROVED, erased_at__isnull=True)
         for volunteer in approved.select_related("user"):

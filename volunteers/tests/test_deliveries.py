@@ -132,11 +132,11 @@ def test_the_redemption_window_opening_is_told_once(volunteer, window, sms_provi
     deliveries.choose_sms(volunteer, [Moment.RESOLVED, Moment.REDEMPTION])
     deliveries.run()
     deliveries.run()
-    assert [json.loads(r.params["TemplateParam"]) for r in sms_provider.received] == [
-        {"opens": window.opens_on.isoformat(), "closes": window.closes_on.isoformat()}
-    ]
+    opens, closes = (f"{d.year}年{d.month}月{d.day}日" for d in (window.opens_on, window.closes_on))
+    sent = [json.loads(r.params["TemplateParam"]) for r in sms_provider.received]
+    assert sent == [{"opens": opens, "closes": closes}]
     [post] = couriers_robot.received
-    assert window.closes_on.isoformat() in post.json()["text"]["content"]
+    assert closes in post.json()["text"]["content"]
 
 
 def test_the_console_is_the_default_channel(volunteer, settings, caplog):
