@@ -306,9 +306,11 @@ class Quarter(models.Model):
 class QuarterTally(models.Model):
     """One volunteer's frozen figures for a closed quarter (what /points/ publishes)."""
 
-    quarter = models.ForeignKey(Quarter, on_delete=models.PROTECT, related_name="tallies")
-    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="tallies")
-    community = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    quarter = models.ForeignKey(Quarter, verbose_name=_("quarter"), on_delete=models.PROTECT, related_name="tallies")
+    volunteer = models.ForeignKey(
+        Volunteer, verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="tallies"
+    )
+    community = models.ForeignKey(Organization, verbose_name=_("community"), on_delete=models.PROTECT, related_name="+")
     points = models.IntegerField(_("points"))
     hours = models.DecimalField(_("hours"), max_digits=7, decimal_places=1)
     reports = models.PositiveIntegerField(_("reports"))
