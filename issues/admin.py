@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from beefeed import spreadsheets
 from beefeed.admin_tools import ReadOnlyAdminMixin, ask_then
-from beefeed.forms import PLEASE_CHOOSE
+from beefeed.forms import PLEASE_CHOOSE, Prompted
 from beefeed.models import Organization
 from beefeed.parsing import parse_id, readable
 from issues import awards, community_admin, deadlines, exports, intake, merging, report_page, workflow
@@ -625,8 +625,9 @@ class TriageAdmin(TriageDeskMixin, ReportAdmin):
         return self.has_view_permission(request)
 
 
-class ExtensionRequestForm(forms.ModelForm):
+class ExtensionRequestForm(Prompted, forms.ModelForm):
     user = None  # set by the admin: the handler asking
+    prompts = {"report": gettext_lazy("Choose the report")}
 
     class Meta:
         model = ExtensionRequest
