@@ -20,6 +20,10 @@ _QUARTERS = {
 }
 
 
+# The quarters without their year, lazily: a model's choices (第三季度 / Q3).
+QUARTER_NAMES = [(number, names[0]) for number, names in _QUARTERS.items()]
+
+
 def quarter_name(number):
     """The quarter without its year, e.g. a column of the points card: 第三季度 / Q3."""
     return str(_QUARTERS[number][0])

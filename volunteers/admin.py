@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy
 
 from beefeed import spreadsheets
 from beefeed.admin_tools import ProcessedImageField, ReadOnlyAdminMixin, ask_then, community_scoped
-from beefeed.display import quarter_name
 from beefeed.forms import Prompted
 from beefeed.parsing import IdField, parse_id, parse_int, readable
 from volunteers import activities, ledger, membership, quarters, rewards, tallies, views
@@ -340,12 +339,6 @@ class CloseQuarterForm(Prompted, forms.ModelForm):
     class Meta:
         model = Quarter
         fields = ["year", "number"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "number" in self.fields:
-            prompt = self.fields["number"].choices[0]
-            self.fields["number"].choices = [prompt, *((n, quarter_name(n)) for n in range(1, 5))]
 
     def clean_year(self):
         year = self.cleaned_data["year"]

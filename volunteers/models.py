@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from beefeed.display import quarter_label
+from beefeed.display import QUARTER_NAMES, quarter_label
 from beefeed.models import Organization
 
 
@@ -274,7 +274,7 @@ class Quarter(models.Model):
     """A closed quarter (一季度一统计): its tallies are frozen and published."""
 
     year = models.PositiveSmallIntegerField(_("year"))
-    number = models.PositiveSmallIntegerField(_("quarter"), choices=[(n, f"Q{n}") for n in range(1, 5)])
+    number = models.PositiveSmallIntegerField(_("quarter"), choices=QUARTER_NAMES)
     closed_at = models.DateTimeField(_("closed at"), default=timezone.now)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("closed by"), on_delete=models.PROTECT, related_name="+"

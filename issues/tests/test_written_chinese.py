@@ -209,3 +209,25 @@ def test_no_select_on_a_public_or_courier_page_shows_dashes(
                 assert not any(re.fullmatch(r"-+", option) for option in options), (url, name, options)
         client.logout()
     assert seen >= 12  # the walk did meet the selects: board ×3, points ×2, join, the courier's form
+
+
+def test_the_coordinator_reads_quarters_as_chinese_writes_them(client, coordinator, q3_closed):
+    client.force_login(coordinator)
+    closed = text_of(page(client, reverse("admin:volunteers_quarter_changelist")))
+    assert "2026年第三季度" in closed and "2026Q3" not in closed
+    tallies_page = page(client, reverse("admin:volunteers_quartertally_changelist"))
+    assert "2026年第三季度" in text_of(tallies_page) and "2026Q3" not in text_of(tallies_page)
+    add = selects_of(page(client, reverse("admin:volunteers_quarter_add")))
+    assert add["number"] == ["请选择季度", "第一季度", "第二季度", "第三季度", "第四季度"]
+
+
+def test_the_staff_forms_open_their_selects_with_a_prompt(client, coordinator, make_report, handler_a):
+    report = make_report()
+    client.force_login(coordinator)
+    dispatch = selects_of(page(client, reverse("admin:issues_report_act", args=[report.pk, "dispatch"])))
+    assert dispatch["organization"][0] == "请选择承办单位"
+    reject = selects_of(page(client, reverse("admin:issues_report_act", args=[report.pk, "reject"])))
+    assert reject["reason"][0] == "请选择原因"
+    intake = selects_of(page(client, reverse("admin:issues_report_enter")))
+    assert intake["community"][0] == "请选择社区"
+    assert not any("-----" in option for options in [*dispatch.values(), *reject.values()] for option in options)
