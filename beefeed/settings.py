@@ -234,6 +234,8 @@ POINTS_FOR_CO_REPORT = env.int("POINTS_FOR_CO_REPORT", default=2)
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Named date formats per language (beefeed/formats/<language>/formats.py): 2026年11月30日 / 30 Nov 2026.
+FORMAT_MODULE_PATH = ["beefeed.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

@@ -123,7 +123,7 @@ def test_the_publication_sheet_prints_on_a4(browser, live_server, district):
     page = open_page(browser, live_server, DESK)
     page.goto(f"{live_server.url}/points/")
     page.get_by_role("link", name="打印公示单").click()
-    assert f"龙西社区小蜜蜂志愿者 {quarter.key} 积分公示" in page.content()
+    assert f"龙西社区小蜜蜂志愿者 {quarter.label} 积分公示" in page.content()
     pdf = page.pdf(prefer_css_page_size=True)
     boxes = [(float(w), float(h)) for w, h in re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)]
     assert boxes and all(abs(w - 595.3) < 2 and abs(h - 841.9) < 2 for w, h in boxes)

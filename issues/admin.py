@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from beefeed import spreadsheets
 from beefeed.admin_tools import ReadOnlyAdminMixin, ask_then
+from beefeed.forms import PLEASE_CHOOSE, Prompted
 from beefeed.models import Organization
 from beefeed.parsing import parse_id, readable
 from issues import (
@@ -697,8 +698,9 @@ class TriageAdmin(TriageDeskMixin, ReportAdmin):
         return self.has_view_permission(request)
 
 
-class ExtensionRequestForm(forms.ModelForm):
+class ExtensionRequestForm(Prompted, forms.ModelForm):
     user = None  # set by the admin: the handler asking
+    prompts = {"report": gettext_lazy("Choose the report")}
 
     class Meta:
         model = ExtensionRequest
@@ -883,7 +885,7 @@ class ReplyTemplateAdmin(admin.ModelAdmin):
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "action":
             # Only moves a person makes through a form have a text field to fill.
-            kwargs["choices"] = [("", "---------"), *_moves_with_a_form()]
+            kwargs["choices"] = [("", PLEASE_CHOOSE), *_moves_with_a_form()]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

@@ -18,6 +18,7 @@ from django.contrib import admin, messages
 from django.http import HttpResponseRedirect, JsonResponse, QueryDict
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -122,7 +123,7 @@ class TriageDeskMixin:
             dispatch_label=_("Dispatch"),
             due_label=_("Due if dispatched now:"),
             due_iso=due.isoformat(),
-            due_text=due.strftime("%m-%d %H:%M"),
+            due_text=date_format(due, "DATETIME_FORMAT"),
             reject_label=_("Reject"),
             reason_label=_("Reason"),
             reason_prompt=_("Reason…"),

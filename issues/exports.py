@@ -114,7 +114,7 @@ def rates_table():
             rows.append(
                 [
                     name,
-                    row.label,
+                    str(row.label),
                     row.received,
                     row.dispatched,
                     row.response_rate,

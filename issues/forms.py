@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from beefeed import photos
+from beefeed.forms import Prompted
 from beefeed.geo import parse_position
 from beefeed.models import Organization
 from beefeed.parsing import DateTimeField, IdChoiceField
@@ -26,8 +27,10 @@ class ReportWords:
         return self.cleaned_data["address"].replace("\x00", "").strip()
 
 
-class ReportForm(ReportWords, forms.Form):
+class ReportForm(Prompted, ReportWords, forms.Form):
     """The courier's report. Photos are handled by the view (see beefeed.photos)."""
+
+    prompts = {"community": _("Choose the community")}
 
     category = IdChoiceField(
         label=_("What kind of problem?"),
@@ -96,7 +99,8 @@ def draft_key(data):
         return None
 
 
-class DispatchForm(forms.Form):
+class DispatchForm(Prompted, forms.Form):
+    prompts = {"organization": _("Choose the handling organization")}
     organization = IdChoiceField(label=_("Handling organization"), queryset=Organization.objects.all())
     deadline = DateTimeField(
         label=_("Deadline"),
@@ -107,7 +111,8 @@ class DispatchForm(forms.Form):
     note = forms.CharField(label=_("Note to the handler"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class RejectForm(forms.Form):
+class RejectForm(Prompted, forms.Form):
+    prompts = {"reason": _("Choose a reason")}
     # "Merged" is the MERGE move's own end, never a reason typed here.
     reason = forms.ChoiceField(
         label=_("Reason"), choices=[(v, label) for v, label in RejectReason.choices if v != RejectReason.MERGED]

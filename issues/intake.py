@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from beefeed import photos
+from beefeed.forms import Prompted
 from beefeed.geo import nearest, parse_position
 from beefeed.models import Organization
 from beefeed.parsing import IdChoiceField
@@ -49,8 +50,10 @@ def suggested_community(latitude, longitude):
     return nearest(Organization.objects.areas().exclude(latitude=None), latitude, longitude)
 
 
-class IntakeForm(ReportWords, forms.Form):
+class IntakeForm(Prompted, ReportWords, forms.Form):
     """What the coordinator types; the photos are read by the view (beefeed.photos)."""
+
+    prompts = {"community": gettext_lazy("Choose the community")}
 
     category = IdChoiceField(
         label=gettext_lazy("Category"),

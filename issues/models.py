@@ -11,6 +11,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from beefeed.models import Organization
@@ -585,7 +586,8 @@ class ExtensionRequest(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.report.reference} → {timezone.localtime(self.proposed_deadline):%Y-%m-%d %H:%M}"
+        deadline = date_format(timezone.localtime(self.proposed_deadline), "DATETIME_FORMAT")
+        return f"{self.report.reference} → {deadline}"
 
 
 class Rating(models.Model):

@@ -303,8 +303,9 @@ def _tell_co_reporters(report, text, url, *, moment=None, event=None):
 
 def _local(dt):
     from django.utils import timezone
+    from django.utils.formats import date_format
 
-    return timezone.localtime(dt).strftime("%Y-%m-%d %H:%M") if dt else "—"
+    return date_format(timezone.localtime(dt), "DATETIME_FORMAT") if dt else "—"
 
 
 def post_to_wecom(text):

@@ -25,6 +25,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from beefeed import generations
+from beefeed.display import month_label
 from issues import deadlines
 from issues.models import IN_HAND, ON_TIME, Assist, Category, ExtensionRequest, Rating, RejectReason, Report, State
 
@@ -169,7 +170,7 @@ def breakdown(dimension, reports=None, now=None):
     rows = []
     for data in values.annotate(**_aggregates(now)).order_by(key if dimension == "month" else label):
         group_key = data.pop(key)
-        group_label = group_key.strftime("%Y-%m") if dimension == "month" else data.pop(label)
+        group_label = month_label(group_key) if dimension == "month" else data.pop(label)
         rows.append(Row(key=group_key, label=group_label, **data))
     if not _median_in_aggregate():
         medians = _medians_by_group(grouped, month if dimension == "month" else F(key))

@@ -16,6 +16,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -178,7 +179,7 @@ def digest_text(now):
     )
     due_today = Report.objects.due_today(now).count()
     waiting = Report.objects.filter(state=State.SUBMITTED, created_at__lt=now - _hours(settings.TRIAGE_HOURS)).count()
-    lines = [_("BeeFeed daily digest, %(day)s") % {"day": timezone.localdate(now).isoformat()}, ""]
+    lines = [_("BeeFeed daily digest, %(day)s") % {"day": date_format(timezone.localdate(now))}, ""]
     lines.append(_("Overdue:") + (" " + _("none") if not overdue else ""))
     lines += [f"  {row['assignee__name']}: {row['n']}" for row in overdue]
     lines.append(_("Due today: %(n)d") % {"n": due_today})
@@ -202,7 +203,7 @@ def digest(now):
         SupervisionNotice.Kind.DIGEST,
         local.date().isoformat(),
         recipients=notifications.coordinator_emails(),
-        subject=_("BeeFeed daily digest, %(day)s") % {"day": local.date().isoformat()},
+        subject=_("BeeFeed daily digest, %(day)s") % {"day": date_format(local.date())},
         body=digest_text(now),
         now=now,
     )

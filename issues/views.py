@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from beefeed import generations, photos, ratelimit, spreadsheets
+from beefeed.display import about_distance_label
 from beefeed.geo import distance_m, nearest, parse_position
 from beefeed.models import Organization
 from beefeed.pagecache import public_page
@@ -170,7 +171,7 @@ def _duplicate_hint(report, lat, lng):
         "reference": report.reference,
         "category": report.category.name,
         "state": report.get_state_display(),
-        "distance": _("about %(metres)d m") % {"metres": metres},
+        "distance": about_distance_label(metres),
         "thumbnail": photos_shown[0].public_thumbnail_url if photos_shown else None,
     }
 

@@ -24,6 +24,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -915,7 +916,7 @@ def decide_extension(request, *, by, grant, note="", now=None):
             report.deadline = current.proposed_deadline
             report.overdue_alerted_at = None
             report.save(update_fields=["deadline", "overdue_alerted_at"])
-        deadline_text = timezone.localtime(current.proposed_deadline).strftime("%Y-%m-%d %H:%M")
+        deadline_text = date_format(timezone.localtime(current.proposed_deadline), "DATETIME_FORMAT")
         _event(
             report,
             Action.EXTENSION_GRANTED if grant else Action.EXTENSION_REFUSED,

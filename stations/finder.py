@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
 from beefeed import generations, geo
+from beefeed.display import distance_label
 from beefeed.geo import distance_m
 from stations import hours
 from stations.models import Amenity, OpeningSpan, Station
@@ -30,7 +31,7 @@ class Found:
 
     @property
     def distance_text(self):
-        return format_distance(self.distance_m)
+        return distance_label(self.distance_m)
 
     @property
     def amap_url(self):
@@ -140,14 +141,6 @@ def _nearest(queryset, position, limit):
         candidates = list(queryset.within(lat, lng, ranked[limit - 1][0]).values_list("pk", "latitude", "longitude"))
         ranked = sorted((distance_m(lat, lng, s_lat, s_lng), pk) for pk, s_lat, s_lng in candidates)
     return [(pk, d) for d, pk in ranked[:limit]]
-
-
-def format_distance(metres):
-    if metres is None:
-        return ""
-    if metres < 1000:
-        return f"{round(metres / 10) * 10:.0f} m"
-    return f"{metres / 1000:.1f} km"
 
 
 def amap_url(station):

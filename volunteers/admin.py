@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from beefeed import spreadsheets
 from beefeed.admin_tools import ProcessedImageField, ReadOnlyAdminMixin, ask_then, community_scoped
+from beefeed.forms import Prompted
 from beefeed.parsing import IdField, parse_id, parse_int, readable
 from volunteers import activities, ledger, membership, quarters, rewards, tallies, views
 from volunteers.exceptions import PointsError
@@ -332,7 +333,9 @@ class ActivityAdmin(admin.ModelAdmin):
         return False
 
 
-class CloseQuarterForm(forms.ModelForm):
+class CloseQuarterForm(Prompted, forms.ModelForm):
+    prompts = {"number": gettext_lazy("Choose the quarter")}
+
     class Meta:
         model = Quarter
         fields = ["year", "number"]
@@ -363,7 +366,11 @@ class QuarterAdmin(admin.ModelAdmin):
     """Adding a row here means closing a quarter (一季度一统计)."""
 
     form = CloseQuarterForm
-    list_display = ["key", "closed_at", "closed_by", "tally_count", "publication"]
+    list_display = ["quarter", "closed_at", "closed_by", "tally_count", "publication"]
+
+    @admin.display(description=gettext_lazy("quarter"), ordering="year")
+    def quarter(self, quarter):
+        return quarter.label
 
     @admin.display(description=gettext_lazy("volunteers tallied"))
     def tally_count(self, quarter):
@@ -402,7 +409,7 @@ class QuarterTallyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         headers = [_("Quarter"), _("Community"), _("Volunteer"), _("Card no."), _("Points"), _("Hours")]
         headers += [_("Reports"), _("Solved")]
         rows = [
-            [t.quarter.key, t.community.name, t.volunteer.name, t.volunteer.card_number, t.points, t.hours]
+            [t.quarter.label, t.community.name, t.volunteer.name, t.volunteer.card_number, t.points, t.hours]
             + [t.reports, t.solved]
             for t in queryset.select_related("quarter", "community", "volunteer").order_by(
                 "quarter__year", "quarter__number", "community__name", "-points"

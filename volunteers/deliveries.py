@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django_tasks import task
 
 from volunteers import channels
@@ -190,12 +191,12 @@ def quarter_closed(quarter, *, now=None):
     """Each courier with a tally hears their points for the quarter that was just closed."""
     from django.utils.translation import gettext as _
 
-    label = f"{quarter.year}Q{quarter.number}"
+    label = quarter.label
     for tally in quarter.tallies.select_related("volunteer__user"):
         record(
             tally.volunteer,
             Moment.QUARTER,
-            source=f"quarter:{label}",
+            source=f"quarter:{quarter.key}",
             text=_("%(quarter)s is closed: you earned %(points)d points this quarter.")
             % {"quarter": label, "points": tally.points},
             params={"quarter": label, "points": str(tally.points)},
@@ -216,11 +217,9 @@ def redemption_window_opened(now=None):
     source = f"window:{window.year}"
     if Delivery.objects.filter(moment=Moment.REDEMPTION, source=source).exists():
         return
-    text = _("The redemption window is open from %(opens)s to %(closes)s: exchange your points on /me/.") % {
-        "opens": window.opens_on.isoformat(),
-        "closes": window.closes_on.isoformat(),
-    }
-    params = {"opens": window.opens_on.isoformat(), "closes": window.closes_on.isoformat()}
+    # Dates as the courier's language writes them (2027年1月10日), in the text and the SMS alike.
+    params = {"opens": date_format(window.opens_on), "closes": date_format(window.closes_on)}
+    text = _("The redemption window is open from %(opens)s to %(closes)s: exchange your points on /me/.") % params
     with transaction.atomic():
         approved = Volunteer.objects.filter(status=Volunteer.Status.APPROVED, erased_at__isnull=True)
         for volunteer in approved.select_related("user"):

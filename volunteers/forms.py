@@ -3,13 +3,16 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from beefeed import phones
+from beefeed.forms import Prompted
 from beefeed.models import Organization, User
 from beefeed.parsing import IdChoiceField, IdField, IdMultipleChoiceField
 from beefeed.widgets import CheckButtons, ChoiceButtons
 from volunteers.models import Moment, ServiceItem, Volunteer
 
 
-class JoinForm(forms.Form):
+class JoinForm(Prompted, forms.Form):
+    prompts = {"community": _("Choose the community")}
+
     name = forms.CharField(
         label=_("Full name"),
         max_length=50,

@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beefeed.display import quarter_label, quarter_name
 from volunteers.exceptions import PointsError
 from volunteers.models import PointsEntry
 from volunteers.quarters import is_closed, quarter_bounds, quarter_of, today
@@ -51,7 +52,15 @@ def quarter_figures(volunteer, year):
         first, last = quarter_bounds(year, number)
         entries = PointsEntry.objects.filter(volunteer=volunteer, occurred_on__range=(first, last))
         figures = entries.aggregate(points=Coalesce(Sum("points", filter=EARNING), 0), hours=Sum("hours"))
-        rows.append({"quarter": f"{year}Q{number}", "points": figures["points"], "hours": figures["hours"] or 0})
+        rows.append(
+            {
+                "quarter": f"{year}Q{number}",
+                "label": quarter_label(year, number),
+                "name": quarter_name(number),
+                "points": figures["points"],
+                "hours": figures["hours"] or 0,
+            }
+        )
     return rows
 
 
@@ -83,7 +92,7 @@ def _write(volunteer, *, kind, points, by, on, now=None, **fields):
         year, number = quarter_of(on)
         raise PointsError(
             _("%(quarter)s is closed: nothing more may be booked into it. Book a correction in the current quarter.")
-            % {"quarter": f"{year}Q{number}"}
+            % {"quarter": quarter_label(year, number)}
         )
     entry = PointsEntry(
         volunteer=volunteer,

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from beefeed.display import QUARTER_NAMES, quarter_label
 from beefeed.models import Organization
 
 
@@ -273,7 +274,7 @@ class Quarter(models.Model):
     """A closed quarter (一季度一统计): its tallies are frozen and published."""
 
     year = models.PositiveSmallIntegerField(_("year"))
-    number = models.PositiveSmallIntegerField(_("quarter"), choices=[(n, f"Q{n}") for n in range(1, 5)])
+    number = models.PositiveSmallIntegerField(_("quarter"), choices=QUARTER_NAMES)
     closed_at = models.DateTimeField(_("closed at"), default=timezone.now)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("closed by"), on_delete=models.PROTECT, related_name="+"
@@ -289,19 +290,27 @@ class Quarter(models.Model):
         ]
 
     def __str__(self):
-        return self.key
+        return self.label
 
     @property
     def key(self):
+        """The machine form, as URLs and commands carry it: 2026Q3."""
         return f"{self.year}Q{self.number}"
+
+    @property
+    def label(self):
+        """As people read it: 2026年第三季度 / Q3 2026."""
+        return quarter_label(self.year, self.number)
 
 
 class QuarterTally(models.Model):
     """One volunteer's frozen figures for a closed quarter (what /points/ publishes)."""
 
-    quarter = models.ForeignKey(Quarter, on_delete=models.PROTECT, related_name="tallies")
-    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="tallies")
-    community = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    quarter = models.ForeignKey(Quarter, verbose_name=_("quarter"), on_delete=models.PROTECT, related_name="tallies")
+    volunteer = models.ForeignKey(
+        Volunteer, verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="tallies"
+    )
+    community = models.ForeignKey(Organization, verbose_name=_("community"), on_delete=models.PROTECT, related_name="+")
     points = models.IntegerField(_("points"))
     hours = models.DecimalField(_("hours"), max_digits=7, decimal_places=1)
     reports = models.PositiveIntegerField(_("reports"))

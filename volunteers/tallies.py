@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beefeed import generations, signals
+from beefeed.display import quarter_label
 from volunteers import deliveries, ledger
 from volunteers.exceptions import PointsError
 from volunteers.models import PointsEntry, Quarter, QuarterTally, Volunteer
@@ -19,7 +20,7 @@ from volunteers.quarters import quarter_bounds, today
 
 def check_closable(year, number, *, now=None):
     """PointsError unless the quarter has ended and is not closed yet (the admin's form asks this too)."""
-    key = {"quarter": f"{year}Q{number}"}
+    key = {"quarter": quarter_label(year, number)}
     if quarter_bounds(year, number)[1] >= today(now):
         raise PointsError(_("%(quarter)s has not ended yet.") % key)
     if Quarter.objects.filter(year=year, number=number).exists():
@@ -40,7 +41,7 @@ def close_quarter(year, number, *, by, now=None):
                     year=year, number=number, closed_by=by, closed_at=now or timezone.now()
                 )
         except IntegrityError:
-            raise PointsError(_("%(quarter)s is already closed.") % {"quarter": f"{year}Q{number}"}) from None
+            raise PointsError(_("%(quarter)s is already closed.") % {"quarter": quarter_label(year, number)}) from None
         figures = {}
         entries = (
             PointsEntry.objects.filter(occurred_on__range=(first, last))

@@ -2,6 +2,7 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from beefeed.display import distance_label
 from beefeed.qr import qr_svg
 
 register = template.Library()
@@ -37,3 +38,9 @@ def absolute(context, url):
     WeChat and other apps fetch a page's og:image from outside, so a path alone is not enough."""
     request = context.get("request")
     return request.build_absolute_uri(url) if request is not None else url
+
+
+@register.filter
+def distance(metres):
+    """Metres as a courier reads them: 120 米 / 1.2 公里 (beefeed.display)."""
+    return distance_label(metres)

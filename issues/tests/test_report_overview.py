@@ -141,7 +141,7 @@ def test_the_deadline_and_time_left_show_while_the_report_is_in_hand(client, coo
     report = make_report("in_progress", by_coordinator=coordinator, handler=handler_a)
     Report.objects.filter(pk=report.pk).update(deadline=timezone.now() + timedelta(days=1, hours=5, minutes=30))
     overview = overview_of(page_of(client, handler_a, report))
-    assert re.search(r'class="bf-deadline">\d{4}-\d\d-\d\d \d\d:\d\d</dd>', overview)
+    assert re.search(r'class="bf-deadline">\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d</dd>', overview)  # as Chinese writes it
     assert '剩余时间</dt><dd class="bf-time-left">1天5小时</dd>' in overview
 
     Report.objects.filter(pk=report.pk).update(deadline=timezone.now() - timedelta(hours=3, minutes=10))

@@ -58,7 +58,8 @@ def test_each_row_offers_the_categorys_default_organization_and_shows_its_deadli
     assert re.search(rf'<option value="{department.pk}" selected>区城管局</option>', row)
     assert row.count(" selected>") == 1  # one default, the others offered
     due = timezone.localtime(deadlines.deadline_for(waiting.category, timezone.now()))
-    assert due.strftime("%m-%d") in row and ">派单</button>" in row and "不予受理" in row
+    assert f"{due.year}年{due.month}月{due.day}日 {due:%H:%M}</time>" in row  # as Chinese writes it
+    assert ">派单</button>" in row and "不予受理" in row
     # The row's forms sit after the changelist's own form: forms are never nested.
     changelist_form_ends = page.index("</form>", page.index('id="changelist-form"'))
     assert page.index(f'<form id="bf-desk-dispatch-{waiting.pk}"') > changelist_form_ends

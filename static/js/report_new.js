@@ -9,6 +9,14 @@
   var lang = document.documentElement.lang || "zh-Hans";
   var zh = lang.indexOf("zh") === 0;
   var t = function (cn, en) { return zh ? cn : en; };
+  // A distance as the server writes one (beefeed.display.distance_label): to 10 m under 1 km
+  // ("120 米"), then one decimal ("1.2 公里"), from 10 km whole kilometres.
+  var distance = function (metres) {
+    var tens = Math.max(10, Math.round(metres / 10) * 10);
+    if (tens < 1000) return tens + t(" 米", " m");
+    var tenths = Math.round(metres / 100);
+    return (tenths < 100 ? (tenths / 10).toFixed(1) : String(Math.round(metres / 1000))) + t(" 公里", " km");
+  };
 
   // --- Photos -------------------------------------------------------------
   var slots = Array.prototype.slice.call(form.querySelectorAll(".photo-slot"));
@@ -80,7 +88,7 @@
     navigator.geolocation.getCurrentPosition(function (pos) {
       lat.value = pos.coords.latitude.toFixed(6);
       lng.value = pos.coords.longitude.toFixed(6);
-      status.textContent = t("已定位（约 ", "Position found (about ") + Math.round(pos.coords.accuracy) + t(" 米）", " m)");
+      status.textContent = t("已定位（约 ", "Position found (about ") + distance(pos.coords.accuracy) + t("）", ")");
       checkNearby();
       form.dispatchEvent(new CustomEvent("bf:located"));  // report_pin.js: the map may open now
     }, function () {

@@ -35,8 +35,8 @@ def test_nearest_first_with_the_distance(community_a, community_b, longxi_statio
     found = finder.find(position=LONGXI, at=NOON)  # all three open: the order is the distance
     assert [f.station for f in found] == [longxi_station, night_station, far]
     assert found[0].distance_m == pytest.approx(distance_m(*LONGXI, 30.2751, 118.1311), rel=1e-6)
-    assert found[0].distance_text == "120 m"
-    assert found[2].distance_text.endswith(" km")
+    assert found[0].distance_text == "120 米"
+    assert found[2].distance_text.endswith(" 公里")
 
 
 def test_the_box_prefilter_never_loses_a_nearer_station(community_a):
@@ -73,7 +73,7 @@ def test_a_nonsense_position_is_ignored(lat, lng):
 def test_the_list_works_without_javascript(client, longxi_station, night_station):
     body = client.get(reverse("stations:map"), {"lat": LONGXI[0], "lng": LONGXI[1]}).content.decode()
     assert "龙西社区服务中心驿站地址" in body and "每天 08:00–20:00" in body and "24小时开放" in body
-    assert "充电" in body and "120 m" in body
+    assert "充电" in body and "120 米" in body
     # The map's box and the button are in the page (their space is kept); the CSS hides them without scripting.
     assert 'id="map" class="station-map"' in body and 'id="nearest" disabled' in body
 

@@ -122,19 +122,21 @@ def test_closing_a_quarter_tells_each_courier_their_points(volunteer, coordinato
     tallies.close_quarter(year, number, by=coordinator)
     deliveries.send_due()
     [request] = sms_provider.received
-    assert json.loads(request.params["TemplateParam"]) == {"quarter": f"{year}Q{number}", "points": "6"}
-    assert f"{year}Q{number}" in volunteer.deliveries.get(channel="console").text
+    # The text message is Chinese, so the quarter is written as Chinese writes it, never "2026Q3".
+    label = f"{year}年第{'一二三四'[number - 1]}季度"
+    assert json.loads(request.params["TemplateParam"]) == {"quarter": label, "points": "6"}
+    assert label in volunteer.deliveries.get(channel="console").text
 
 
 def test_the_redemption_window_opening_is_told_once(volunteer, window, sms_provider, couriers_robot):
     deliveries.choose_sms(volunteer, [Moment.RESOLVED, Moment.REDEMPTION])
     deliveries.run()
     deliveries.run()
-    assert [json.loads(r.params["TemplateParam"]) for r in sms_provider.received] == [
-        {"opens": window.opens_on.isoformat(), "closes": window.closes_on.isoformat()}
-    ]
+    opens, closes = (f"{d.year}年{d.month}月{d.day}日" for d in (window.opens_on, window.closes_on))
+    sent = [json.loads(r.params["TemplateParam"]) for r in sms_provider.received]
+    assert sent == [{"opens": opens, "closes": closes}]
     [post] = couriers_robot.received
-    assert window.closes_on.isoformat() in post.json()["text"]["content"]
+    assert closes in post.json()["text"]["content"]
 
 
 def test_the_console_is_the_default_channel(volunteer, settings, caplog):
