@@ -62,7 +62,10 @@ EXPECTED = {
     "volunteers:joined": every(302),  # without a join first: back to the form
     "volunteers:me": signed_in_volunteer(staff=302),
     "volunteers:claims": every(405),
-    "volunteers:sms": every(405),  # POST only: volunteers/tests/test_sms_choices.py
+    "volunteers:sms": every(405),
+    "volunteers:party": every(
+        405
+    ),  # POST only: stations/tests/test_party_post.py  # POST only: volunteers/tests/test_sms_choices.py
     "volunteers:redeem": approved_only(),
     "volunteers:card": approved_only(),
     "volunteers:my_data": signed_in_volunteer(),
