@@ -2,9 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +37,9 @@ class WishItemInline(admin.TabularInline):
     fields = ["name", "unit", "wanted", "received", "position"]
     readonly_fields = ["received"]
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_received()
 
     @admin.display(description=_("received"))
     def received(self, wish):
@@ -170,9 +171,9 @@ class PledgeAdmin(admin.ModelAdmin):
     """Offers from the public. Only coordinators see this list (and the contacts in it); the state
     moves through the actions, which call stations.pledges."""
 
-    list_display = ["created_at", "station", "offer", "quantity", "giver", "contact", "state", "donation_link"]
+    list_display = ["created_at", "state", "station", "what", "giver", "contact"]
     list_filter = ["state", "station__community", "station"]
-    list_select_related = ["station", "donation"]
+    list_select_related = ["station"]
     search_fields = ["offer", "organization", "station__name"]
     date_hierarchy = "created_at"
     actions = ["accept_selected", "decline_selected", "record_donations"]
@@ -206,13 +207,9 @@ class PledgeAdmin(admin.ModelAdmin):
     def public_name(self, pledge):
         return pledge.public_name
 
-    @admin.display(description=_("donation"))
-    def donation_link(self, pledge):
-        donation = getattr(pledge, "donation", None)
-        if donation is None:
-            return "—"
-        url = reverse("admin:stations_donation_change", args=[donation.pk])
-        return format_html('<a href="{}">{}</a>', url, donation.date)
+    @admin.display(description=_("what is offered"), ordering="offer")
+    def what(self, pledge):
+        return f"{pledge.offer} × {pledge.quantity}"
 
     def _move(self, request, queryset, move, done):
         moved, refused = 0, []

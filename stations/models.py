@@ -235,7 +235,7 @@ class Pledge(models.Model):
     public_as = models.CharField(
         _("thanked in public as"), max_length=12, choices=PublicAs.choices, default=PublicAs.ORGANIZATION
     )
-    contact = models.CharField(_("contact"), max_length=100, blank=True)
+    contact = models.CharField(_("contact details"), max_length=100, blank=True)
     message = models.CharField(_("message"), max_length=300, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.NEW)
     created_at = models.DateTimeField(_("pledged at"), auto_now_add=True, db_index=True)

@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 ('giver_name', models.CharField(blank=True, max_length=50, verbose_name="giver's name")),
                 ('organization', models.CharField(blank=True, max_length=100, verbose_name='organization')),
                 ('public_as', models.CharField(choices=[('organization', "Only the organization's name"), ('name', "My name (and the organization's)"), ('anonymous', 'No name: thank a kind-hearted giver (爱心人士)')], default='organization', max_length=12, verbose_name='thanked in public as')),
-                ('contact', models.CharField(blank=True, max_length=100, verbose_name='contact')),
+                ('contact', models.CharField(blank=True, max_length=100, verbose_name='contact details')),
                 ('message', models.CharField(blank=True, max_length=300, verbose_name='message')),
                 ('state', models.CharField(choices=[('new', 'New'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('fulfilled', 'Fulfilled')], default='new', max_length=10, verbose_name='state')),
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='pledged at')),
