@@ -10,7 +10,7 @@ from beefeed.models import Organization
 from beefeed.roles import COORDINATORS
 from browser_tests.conftest import ARTIFACTS, DESK, PHONE, open_page
 from conftest import PASSWORD, make_staff
-from stations.models import Donation, Pledge, WishItem
+from stations.models import Donation, PartyPost, Pledge, WishItem
 from stations.tests.conftest import make_station
 
 
@@ -72,3 +72,24 @@ def test_a_firm_pledges_and_is_thanked_after_the_handover(browser, live_server, 
     for page in (giver, desk):
         assert page.problems.errors == []
         page.context.close()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_wish_list_and_the_pledge_form_have_no_serious_accessibility_problem(
+    browser, live_server, station, language
+):
+    from browser_tests.test_accessibility import serious
+
+    station, _coordinator = station
+    PartyPost.objects.create(station=station)
+    page = open_page(browser, live_server, PHONE)
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    problems = {}
+    for path in (f"/stations/{station.pk}/", f"/stations/{station.pk}/pledge/"):
+        page.goto(live_server.url + path)
+        problems[path] = serious(page)
+    page.locator("form.form button[type=submit]").click()  # empty: every message shown
+    page.locator(".error-box").wait_for()
+    problems["pledge with errors"] = serious(page)
+    assert {path: found for path, found in problems.items() if found} == {}
+    page.context.close()
