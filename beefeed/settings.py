@@ -161,6 +161,8 @@ LOGIN_FAILURES_PER_ACCOUNT_TOTAL = env.int("LOGIN_FAILURES_PER_ACCOUNT_TOTAL", d
 LOGIN_FAILURES_PER_IP = env.int("LOGIN_FAILURES_PER_IP", default=20)
 LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)
 JOINS_PER_IP_PER_HOUR = env.int("JOINS_PER_IP_PER_HOUR", default=20)
+# Pledges to the stations' wish lists from one address (the public form, no sign-in).
+PLEDGES_PER_IP_PER_HOUR = env.int("PLEDGES_PER_IP_PER_HOUR", default=10)
 REPORTS_PER_VOLUNTEER_PER_HOUR = env.int("REPORTS_PER_VOLUNTEER_PER_HOUR", default=20)
 # The report form's duplicate hint (/report/nearby/): look-ups per volunteer and per address per hour.
 # A courier's form asks once per position and category change; a whole address may be a shared NAT.
@@ -266,6 +268,9 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 MEDIA_ACCEL_REDIRECT = env.str("MEDIA_ACCEL_REDIRECT", default="")
 # Photos of reports not accepted are deleted this many days after the rejection (manage.py media_check).
 REJECTED_PHOTO_RETENTION_DAYS = env.int("REJECTED_PHOTO_RETENTION_DAYS", default=30)
+# A pledge's contact (and the giver's own name and message) is erased this many days after the
+# pledge is declined or fulfilled (the same sweep).
+PLEDGE_CONTACT_RETENTION_DAYS = env.int("PLEDGE_CONTACT_RETENTION_DAYS", default=30)
 
 # Photos: checked and re-encoded by beefeed.photos.
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=15 * 1024 * 1024)

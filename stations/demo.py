@@ -4,10 +4,12 @@ donations and two months of visits logged by the station keepers."""
 import datetime
 import random
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from beefeed.models import Organization
-from stations.models import Amenity, Donation, OpeningSpan, Station, Visit
+from stations import pledges
+from stations.models import Amenity, Donation, OpeningSpan, PartyPost, Pledge, Station, Visit, WishItem
 
 COMMON = ["water", "kettle", "charger", "first_aid", "umbrella"]
 
@@ -228,7 +230,53 @@ def load(log):
             defaults={"quantity": quantity, "date": today - datetime.timedelta(days=days_ago)},
         )
     log(f"Stations: {Station.objects.count()}, visits logged: {Visit.objects.count()}")
+    _wishes()
+    log(f"Wish lists: {WishItem.objects.count()} items, {Pledge.objects.count()} pledge waiting")
     return []
+
+
+# (station, item, unit, wanted, the demo donation that already gave it)
+WISHES = [
+    ("龙北社区夜宵驿站", "冰箱", "台", 1, "双门冰箱"),
+    ("龙北社区夜宵驿站", "急救包", "个", 2, None),
+    ("龙北社区夜宵驿站", "折叠躺椅", "把", 4, None),
+    ("龙西社区服务中心驿站", "空调", "台", 1, None),
+    ("龙西社区服务中心驿站", "冰箱", "台", 1, None),
+    ("龙西社区服务中心驿站", "急救包", "个", 3, None),
+    ("芙蓉物流园驿站", "空调", "台", 2, "空调"),
+]
+
+
+def _wishes():
+    for position, (name, item, unit, wanted, given) in enumerate(WISHES):
+        station = Station.objects.get(name=name)
+        wish, _created = WishItem.objects.get_or_create(
+            station=station, name=item, defaults={"unit": unit, "wanted": wanted, "position": position}
+        )
+        if given:
+            Donation.objects.filter(station=station, item=given, wish=None).update(wish=wish)
+    if not Pledge.objects.exists():
+        station = Station.objects.get(name="龙西社区服务中心驿站")
+        pledges.submit(
+            station=station,
+            wish=station.wishes.get(name="空调"),
+            offer="",
+            quantity=1,
+            organization="黄山区家电商会",
+            public_as=Pledge.PublicAs.ORGANIZATION,
+            contact="demo-pledge@example.org",
+            message="下周可以送货上门并安装。",
+        )
+
+
+def finish(log):
+    """The 党员先锋岗 at the community's party service centre, once the volunteers exist."""
+    station = Station.objects.get(name="龙北社区党群服务中心驿站")
+    post, created = PartyPost.objects.get_or_create(station=station, defaults={"name": "党员先锋岗"})
+    if created:
+        members = get_user_model().objects.filter(volunteer__party_member=True).order_by("pk")[:5]
+        post.on_duty.set(members)
+    log(f"Party members' post at {station.name}: {post.on_duty.count()} on duty")
 
 
 def _visits(station, *, busy, rng, today):

@@ -4,7 +4,8 @@ import math
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from beefeed.models import Organization
@@ -154,14 +155,169 @@ class StationPhoto(models.Model):
         return self.caption or self.image.name
 
 
+class WishItemQuerySet(models.QuerySet):
+    def with_received(self):
+        """Annotate `received_total`: the quantity the donations recorded against each item add up to."""
+        return self.annotate(received_total=Coalesce(Sum("donations__quantity"), 0))
+
+
+class WishItem(models.Model):
+    """Something a station still lacks (a fridge, an air conditioner, first-aid kits), and how many.
+
+    What has been received is never typed in: it is the sum of the donations recorded against
+    the item, so the wish list and the thanks cannot disagree.
+    """
+
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.CASCADE, related_name="wishes")
+    name = models.CharField(_("item"), max_length=40, help_text=_("e.g. 冰箱, 空调, 急救包."))
+    unit = models.CharField(_("unit"), max_length=6, blank=True, help_text=_("e.g. 台, 个, 箱."))
+    wanted = models.PositiveIntegerField(_("quantity wanted"), default=1)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = WishItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("wish-list item")
+        verbose_name_plural = _("wish list")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(wanted__gte=1), name="wish_wanted_positive"),
+            models.UniqueConstraint(fields=["station", "name"], name="wish_unique_per_station"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def received(self):
+        total = getattr(self, "received_total", None)
+        if total is None:
+            total = self.donations.aggregate(total=Sum("quantity"))["total"] or 0
+        return total
+
+    @property
+    def still_needed(self):
+        return max(self.wanted - self.received, 0)
+
+
+class Pledge(models.Model):
+    """An offer from the public (a firm, a shop, a neighbour) to give a station something.
+
+    The contact is for the coordinators only: never on a public page, never in a log line, and
+    erased PLEDGE_CONTACT_RETENTION_DAYS after the pledge is closed (stations.pledges). The
+    state moves only through stations.pledges.
+    """
+
+    class State(models.TextChoices):
+        NEW = "new", _("New")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        FULFILLED = "fulfilled", _("Fulfilled")
+
+    class PublicAs(models.TextChoices):
+        ORGANIZATION = "organization", _("Only the organization's name")
+        NAME = "name", _("My name (and the organization's)")
+        ANONYMOUS = "anonymous", _("No name: thank a kind-hearted giver (爱心人士)")
+
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="pledges")
+    wish = models.ForeignKey(
+        WishItem,
+        verbose_name=_("wish-list item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pledges",
+    )
+    offer = models.CharField(_("what is offered"), max_length=100)
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    giver_name = models.CharField(_("giver's name"), max_length=50, blank=True)
+    organization = models.CharField(_("organization"), max_length=100, blank=True)
+    public_as = models.CharField(
+        _("thanked in public as"), max_length=12, choices=PublicAs.choices, default=PublicAs.ORGANIZATION
+    )
+    contact = models.CharField(_("contact details"), max_length=100, blank=True)
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.NEW)
+    created_at = models.DateTimeField(_("pledged at"), auto_now_add=True, db_index=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    contact_erased_at = models.DateTimeField(_("contact erased at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pledge")
+        verbose_name_plural = _("pledges")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["new", "accepted", "declined", "fulfilled"]), name="pledge_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(public_as__in=["organization", "name", "anonymous"]), name="pledge_public_as_valid"
+            ),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="pledge_quantity_positive"),
+            models.CheckConstraint(condition=~Q(offer=""), name="pledge_offers_something"),
+            models.CheckConstraint(
+                condition=Q(state__in=["new", "accepted"]) | Q(closed_at__isnull=False),
+                name="pledge_closed_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        # Shown in the admin's history (LogEntry.object_repr): never the contact or a person's name.
+        return f"#{self.pk} {self.station} · {self.offer} × {self.quantity}"
+
+    @property
+    def is_closed(self):
+        return self.state in (self.State.DECLINED, self.State.FULFILLED)
+
+    @property
+    def public_name(self):
+        """The name the giver agreed to be thanked under."""
+        if self.public_as == self.PublicAs.NAME and (self.giver_name or self.organization):
+            return " ".join(part for part in (self.organization, self.giver_name) if part)
+        if self.public_as == self.PublicAs.ORGANIZATION and self.organization:
+            return self.organization
+        return ANONYMOUS_GIVER
+
+
+ANONYMOUS_GIVER = "爱心人士"
+
+
 class Donation(models.Model):
     """Who gave what to which station: thanked in public."""
 
     station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="donations")
-    donor = models.CharField(_("donor"), max_length=100)
+    donor = models.CharField(_("donor"), max_length=100, help_text=_("As the giver agreed to be thanked in public."))
     item = models.CharField(_("item"), max_length=100)
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    unit = models.CharField(_("unit"), max_length=6, blank=True)
     date = models.DateField(_("date"))
+    wish = models.ForeignKey(
+        WishItem,
+        verbose_name=_("wish-list item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="donations",
+        help_text=_("The donation counts as received against this item."),
+    )
+    pledge = models.OneToOneField(
+        Pledge,
+        verbose_name=_("pledge"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="donation",
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("donation")
@@ -171,6 +327,34 @@ class Donation(models.Model):
 
     def __str__(self):
         return f"{self.donor}: {self.item} × {self.quantity}"
+
+
+class PartyPost(models.Model):
+    """A station's 党员先锋岗: its name and the party-member volunteers on duty there.
+
+    The public page names only those on duty who chose to show their membership (亮明身份),
+    by their short names (volunteers/templatetags/party_posts.py).
+    """
+
+    station = models.OneToOneField(
+        Station, verbose_name=_("station"), on_delete=models.CASCADE, related_name="party_post"
+    )
+    name = models.CharField(_("name"), max_length=60, default="党员先锋岗")
+    on_duty = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("volunteers on duty"),
+        blank=True,
+        related_name="party_posts",
+        limit_choices_to={"volunteer__party_member": True},
+        help_text=_("Party-member volunteers. The public page names only those who chose to show it (亮明身份)."),
+    )
+
+    class Meta:
+        verbose_name = _("party members' post")
+        verbose_name_plural = _("party members' posts")
+
+    def __str__(self):
+        return f"{self.station} · {self.name}"
 
 
 class Visit(models.Model):

@@ -2,6 +2,7 @@ import datetime
 import hashlib
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -15,11 +16,14 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from beefeed import generations, signals
+from beefeed import generations, ratelimit, signals
 from beefeed.pagecache import public_page
+from beefeed.parsing import Unreadable, parse_id
 from beefeed.qr import qr_svg
-from stations import finder, hours, tiles
-from stations.models import Amenity, OpeningSpan, Station, Visit
+from beefeed.views import too_many
+from stations import finder, hours, pledges, tiles
+from stations.forms import PledgeForm
+from stations.models import Amenity, OpeningSpan, PartyPost, Station, Visit
 
 CHECKIN_INTERVAL = datetime.timedelta(hours=1)
 
@@ -131,10 +135,37 @@ def detail(request, pk):
         "served": visits.aggregate(total=Sum("count"))["total"] or 0,
         "per_month": per_month,
         "donations": station.donations.all(),
+        "wishes": station.wishes.with_received(),
+        "party_post": PartyPost.objects.filter(station=station).prefetch_related("on_duty").first(),
         "amap_url": finder.amap_url(station),
         "baidu_url": finder.baidu_url(station),
     }
     return render(request, "stations/detail.html", context)
+
+
+def pledge(request, pk):
+    """The public's offer to an open station; the coordinators see it (with the contact) in the admin."""
+    station = get_object_or_404(Station.objects.open(), pk=pk)
+    if request.method == "POST":
+        ip = ratelimit.client_ip(request)
+        if ratelimit.exceeded("pledge-ip", ip, limit=settings.PLEDGES_PER_IP_PER_HOUR):
+            return too_many(request, _("Too many pledges from this network. Please try again in an hour."))
+        ratelimit.hit("pledge-ip", ip, window=3600)
+        form = PledgeForm(request.POST, station=station)
+        if form.is_valid():
+            pledges.submit(station=station, **form.cleaned_data)
+            messages.success(
+                request, _("Thank you! The station's coordinators will contact you to arrange the handover.")
+            )
+            return redirect(reverse("stations:detail", args=[station.pk]) + "#wishes")
+    else:
+        try:
+            chosen = parse_id(request.GET.get("wish"))
+        except Unreadable:
+            chosen = None
+        form = PledgeForm(station=station, initial={"wish": chosen} if chosen else {})
+    context = {"station": station, "form": form, "wishes": station.wishes.with_received()}
+    return render(request, "stations/pledge.html", context)
 
 
 def poster(request, pk):

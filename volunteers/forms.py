@@ -49,9 +49,12 @@ class JoinForm(Prompted, forms.Form):
     )
     party_member = forms.BooleanField(label=_("I am a party member"), required=False)
     show_party_member = forms.BooleanField(
-        label=_("Show it on my points card (亮明身份)"),
+        label=_("Show that I am a party member (亮明身份)"),
         required=False,
-        help_text=_("Only if you want; nobody else sees whether you are a party member."),
+        help_text=_(
+            "Only if you want. Then your points card, and the 党员先锋岗 of a station where you are on duty, "
+            "show it with your family name only (叶*). You can change it on your page at any time."
+        ),
     )
     consent = forms.BooleanField(
         label=_("I have read the privacy notice above and agree."),
@@ -83,6 +86,16 @@ class JoinForm(Prompted, forms.Form):
         if cleaned.get("show_party_member") and not cleaned.get("party_member"):
             cleaned["show_party_member"] = False
         return cleaned
+
+
+class PartyBadgeForm(forms.Form):
+    """The volunteer's own choice (亮明身份), on /me/ as at joining."""
+
+    show_party_member = forms.BooleanField(
+        label=JoinForm.base_fields["show_party_member"].label,
+        help_text=JoinForm.base_fields["show_party_member"].help_text,
+        required=False,
+    )
 
 
 class ClaimsForm(forms.Form):

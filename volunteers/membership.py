@@ -48,6 +48,13 @@ def join(*, name, phone, password, work_type, employer, community, party_member,
         )
 
 
+def show_party_membership(volunteer, *, show):
+    """The volunteer's own choice (亮明身份): only a party member can show it."""
+    volunteer.show_party_member = volunteer.party_member and bool(show)
+    volunteer.save(update_fields=["show_party_member"])
+    return volunteer.show_party_member
+
+
 def set_claims(volunteer, items):
     """The service items a volunteer takes on (认领清单): exactly `items` afterwards."""
     wanted = {item.pk for item in items}

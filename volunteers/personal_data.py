@@ -93,6 +93,8 @@ ERASURE = {
     "issues.Rating.volunteer": "keep the score; comment and photo (file too) deleted",
     "issues.Report.reporter": "keep, attributed to the husk; texts redacted, a rejected report coarsened",
     "issues.ReportEvent.actor": "keep (the husk); notes redacted, a rating's note keeps the score only",
+    "stations.PartyPost.on_duty": "delete: off every 党员先锋岗 duty roster",
+    "stations.Pledge.decided_by": "keep: staff",
     "stations.Visit.user": "detach: the station's count stays",
     "volunteers.Activity.participants": "keep (the husk): the hours paid are in the ledger",
     "volunteers.Activity.recorded_by": "keep: staff",

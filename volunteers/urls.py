@@ -10,6 +10,7 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("me/claims/", views.claims, name="claims"),
     path("me/sms/", views.sms_choices, name="sms"),
+    path("me/party/", views.party_badge, name="party"),
     path("me/redeem/", views.redeem, name="redeem"),
     path("me/card/", views.my_card, name="card"),
     path("me/data/", views.my_data, name="my_data"),

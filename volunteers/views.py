@@ -24,7 +24,7 @@ from beefeed.views import too_many
 from volunteers import card, deliveries, ledger, membership, notices, personal_data, publication, quarters, rewards
 from volunteers.access import approved_volunteer_required, volunteer_of
 from volunteers.exceptions import AlreadyDone, PointsError
-from volunteers.forms import ClaimsForm, JoinForm, RedeemForm, SmsForm
+from volunteers.forms import ClaimsForm, JoinForm, PartyBadgeForm, RedeemForm, SmsForm
 from volunteers.models import RewardItem, Volunteer
 
 
@@ -86,6 +86,7 @@ def me(request):
         "notices": recent_notices,
         "window": rewards.open_window(),
         "sms_form": SmsForm(initial={"moments": volunteer.sms_choice}) if deliveries.sms_offered() else None,
+        "party_form": PartyBadgeForm(initial={"show_party_member": volunteer.show_party_member}),
     }
     response = render(request, "volunteers/me.html", context)
     notices.mark_read(volunteer, recent_notices)
@@ -121,6 +122,21 @@ def sms_choices(request):
     else:
         messages.error(request, _("That choice is not on the list; nothing was changed."))
     return redirect(reverse("volunteers:me") + "#sms")
+
+
+@require_POST
+@login_required
+def party_badge(request):
+    """Show or stop showing one's party membership (亮明身份) on the card and at a station's 党员先锋岗."""
+    volunteer = volunteer_of(request.user)
+    if volunteer is None:
+        return render(request, "volunteers/not_approved.html", {"volunteer": None}, status=403)
+    form = PartyBadgeForm(request.POST)
+    form.is_valid()  # a checkbox: ticked or not, nothing else to get wrong
+    shown = membership.show_party_membership(volunteer, show=form.cleaned_data.get("show_party_member"))
+    saved = _("Saved: your party membership is shown.") if shown else _("Saved: your party membership is not shown.")
+    messages.success(request, saved)
+    return redirect(reverse("volunteers:me") + "#party")
 
 
 @approved_volunteer_required

@@ -63,7 +63,10 @@ EXPECTED = {
     "volunteers:joined": every(302),  # without a join first: back to the form
     "volunteers:me": signed_in_volunteer(staff=302),
     "volunteers:claims": every(405),
-    "volunteers:sms": every(405),  # POST only: volunteers/tests/test_sms_choices.py
+    "volunteers:sms": every(405),
+    "volunteers:party": every(
+        405
+    ),  # POST only: stations/tests/test_party_post.py  # POST only: volunteers/tests/test_sms_choices.py
     "volunteers:redeem": approved_only(),
     "volunteers:card": approved_only(),
     "volunteers:my_data": signed_in_volunteer(),
@@ -75,6 +78,7 @@ EXPECTED = {
     "stations:geojson": every(200),
     "stations:detail": every(200),
     "stations:poster": every(200),
+    "stations:pledge": every(200),
     "stations:checkin": approved_only(),
 }
 
@@ -104,6 +108,7 @@ def site(volunteer, pending_volunteer, coordinator, handler_a, handler_b, commun
     campaign = Campaign.objects.create(name="专项行动", starts_on=timezone.localdate())
     report = make_report("published", by_coordinator=coordinator, handler=handler_a, campaign=campaign)
     station = make_station("龙西驿站", community_a, 30.2751, 118.1311)
+    _pledge_with_a_contact(station, volunteer)
     first_of_this = quarters.quarter_bounds(*quarters.quarter_of(timezone.localdate()))[0]
     year, number = quarters.quarter_of(first_of_this - datetime.timedelta(days=1))
     on = quarters.quarter_bounds(year, number)[0] + datetime.timedelta(days=2)
@@ -141,9 +146,31 @@ def site(volunteer, pending_volunteer, coordinator, handler_a, handler_b, commun
         "volunteers:points_sheet": [quarter.key, community_a.pk],
         "stations:detail": [station.pk],
         "stations:poster": [station.pk],
+        "stations:pledge": [station.pk],
         "stations:checkin": [station.pk],
     }
     return users, args
+
+
+def _pledge_with_a_contact(station, volunteer):
+    """What the public pages must keep to themselves: a giver's phone and a rostered volunteer's name."""
+    from stations import pledges
+    from stations.models import PartyPost, Pledge
+
+    wish = station.wishes.create(name="冰箱", unit="台", wanted=1)
+    pledges.submit(
+        station=station,
+        wish=wish,
+        offer="",
+        quantity=1,
+        giver_name="张捐赠",
+        organization="",
+        public_as=Pledge.PublicAs.ORGANIZATION,
+        contact="13700001111",
+    )
+    volunteer.party_member = True
+    volunteer.save(update_fields=["party_member"])
+    PartyPost.objects.create(station=station).on_duty.add(volunteer.user)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -250,8 +277,9 @@ def test_the_demo_districts_public_answers_carry_no_personal_data(client, demo):
         "issues:campaign": [Campaign.objects.first().pk],
         "volunteers:card_check": [Volunteer.objects.approved().first().card_token],
         "volunteers:points_sheet": [quarter.key, community.pk],
-        "stations:detail": [Station.objects.first().pk],
+        "stations:detail": [Station.objects.filter(party_post__isnull=False).first().pk],
         "stations:poster": [Station.objects.first().pk],
+        "stations:pledge": [Station.objects.filter(pledges__isnull=False).first().pk],
     }
     phone = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
     email = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")

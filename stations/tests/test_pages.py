@@ -90,11 +90,20 @@ def test_a_coordinator_places_a_new_station_with_its_amenities(client, coordinat
         "spans-0-closes": "02:00",
         "photos-TOTAL_FORMS": "0",
         "photos-INITIAL_FORMS": "0",
+        "wishes-TOTAL_FORMS": "1",
+        "wishes-INITIAL_FORMS": "0",
+        "wishes-0-name": "冰箱",
+        "wishes-0-unit": "台",
+        "wishes-0-wanted": "1",
+        "wishes-0-position": "0",
+        "party_post-TOTAL_FORMS": "0",
+        "party_post-INITIAL_FORMS": "0",
     }
     response = client.post(reverse("admin:stations_station_add"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     station = Station.objects.get(name="新驿站")
     assert [a.code for a in station.amenities.all()] == ["charger"]
+    assert [(w.name, w.wanted) for w in station.wishes.all()] == [("冰箱", 1)]
     assert station.spans.get().crosses_midnight
 
 
