@@ -38,6 +38,7 @@ EXPECTED = {
     "logout": every(405),
     "set_language": every(302),
     "favicon": every(301),
+    "robots": every(200),
     "media": every(404),
     "checked_media": every(404),  # who sees which photo: issues/tests/test_photo_access.py
     "open311:services": every(200),
