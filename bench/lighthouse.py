@@ -6,9 +6,10 @@
 gunicorn with DEBUG off, static files collected and served by WhiteNoise, PostgreSQL and Redis
 (bench/server.py), filled with the demo district (`load_demo`) in its own database,
 beefeed_lighthouse. Lighthouse drives Debian's Chromium (CHROME_PATH, default /usr/bin/chromium)
-with its default mobile settings: a mid-range phone's screen, simulated slow 4G and a 4x slower CPU.
-Each page is run --runs times and the run with the median performance score is kept, as Lighthouse
-advises. The full reports are left in $BENCH_WORK/lighthouse/ (HTML and JSON).
+with its mobile settings: a phone's screen, simulated slow 4G and a slowed-down CPU (4x, or less
+on a busy host: --cpu-slowdown auto, see cpu_slowdown()). Each page is run --runs times and the
+run with the median performance score is kept, as Lighthouse advises. The full reports are left
+in $BENCH_WORK/lighthouse/ (HTML and JSON; with --save-assets the traces too).
 
 Targets: performance >= 95, accessibility 100, best practices >= 96, SEO 100.
 
@@ -374,8 +375,8 @@ def main():
         command = f".venv/bin/python bench/lighthouse.py --runs {args.runs} --tiles {args.tiles}"
         command += f" --cpu-slowdown {args.cpu_slowdown}"
         record("Lighthouse, mobile, public pages", command, lines)
-    host = urlparse(server.DATABASE_URL).path.lstrip("/")
-    print(f"reports in {out}; database {host}", file=sys.stderr)
+    database = urlparse(server.DATABASE_URL).path.lstrip("/")
+    print(f"reports in {out}; database {database}", file=sys.stderr)
     return 0 if all(met(r["scores"]) for r in results.values()) else 1
 
 
