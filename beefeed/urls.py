@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.views.generic import TemplateView
 
 from beefeed import privatemedia
 from beefeed.views import SignInView, switch_language
@@ -22,6 +23,8 @@ urlpatterns = [
     path("language/<str:code>/", switch_language, name="switch_language"),
     # Pages without our <link rel=icon> (the admin) make browsers ask for this.
     path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("img/favicon.svg")), name="favicon"),
+    # What crawlers may index: the public pages, not the private ones (Lighthouse SEO checks it is valid).
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("admin/", admin.site.urls),
     # Report, rating and volunteers' photos: each request is checked (beefeed.privatemedia).
     path("photos/<path:name>", privatemedia.serve_checked, name="checked_media"),

@@ -65,3 +65,33 @@ def test_no_serious_accessibility_problem(browser, live_server, district, langua
     assert page.locator("html").get_attribute("lang") == ("zh-Hans" if language == "zh-hans" else "en")
     assert {path: found for path, found in problems.items() if found} == {}
     page.context.close()
+
+
+def test_every_public_page_reads_well_to_a_search_engine_and_keeps_still_on_a_phone(browser, live_server, district):
+    # What Lighthouse's SEO and layout-shift audits look at (bench/lighthouse.py runs Lighthouse itself).
+    page = open_page(browser, live_server, PHONE)
+    page.route(
+        "https://tile.openstreetmap.org/**", lambda route: route.fulfill(body=GREY_PNG, content_type="image/png")
+    )
+    station = f"/stations/{district.community.stations.get().pk}/"
+    problems = {}
+    for path in [*PUBLIC, station]:
+        page.goto(live_server.url + path)
+        found = []
+        if page.locator("h1").count() != 1:
+            found.append(f"{page.locator('h1').count()} h1")
+        if not page.title().strip():
+            found.append("no title")
+        if not (page.locator("meta[name=description]").get_attribute("content") or "").strip():
+            found.append("no meta description")
+        if page.locator("html").get_attribute("lang") != "zh-Hans":
+            found.append("no lang")
+        # Every picture's box is known before it loads: width and height, or a CSS aspect ratio
+        # (a map's tiles are placed by Leaflet inside a box of fixed size).
+        for image in page.locator("main img:not(.leaflet-tile)").all():
+            sized = image.get_attribute("width") and image.get_attribute("height")
+            if not sized and image.evaluate("el => getComputedStyle(el).aspectRatio") == "auto":
+                found.append(f"unsized image {image.get_attribute('src')}")
+        problems[path] = found
+    assert {path: found for path, found in problems.items() if found} == {}
+    page.context.close()

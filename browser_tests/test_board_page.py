@@ -12,6 +12,7 @@ from beefeed.models import Organization
 from beefeed.roles import COORDINATORS, HANDLERS
 from beefeed.tests.images import jpeg_bytes
 from browser_tests.conftest import ARTIFACTS, PHONE, open_page
+from browser_tests.test_stations_phone import SHIFTS
 from conftest import make_staff, make_volunteer
 from issues import moderation, workflow
 from issues.models import Category
@@ -91,8 +92,11 @@ def test_the_board_and_a_report_on_a_phone_when_the_tiles_fail(browser, live_ser
 def test_a_report_shows_a_small_map_of_the_rounded_place_when_the_tiles_load(browser, live_server, published):
     ARTIFACTS.mkdir(exist_ok=True)
     page = open_board(browser, live_server, tiles="load")
+    page.add_init_script(SHIFTS)
     page.goto(f"{live_server.url}/board/{published.pk}/")
     page.locator("#board-map[data-tiles='loaded']").wait_for(state="visible")
+    # The map's space was kept from the first paint: the photos under it did not jump when it came.
+    assert page.evaluate("() => window.__shifts") < 0.02
     assert page.locator("#board-map .leaflet-overlay-pane path").count() == 1
     centre = page.evaluate(
         "() => [document.getElementById('board-map').dataset.lat, document.getElementById('board-map').dataset.lng]"

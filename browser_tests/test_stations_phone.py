@@ -1,6 +1,8 @@
 """/stations/ on a phone: the list leads when tiles fail, open stations come first, "离我最近" brings the
 list into view, nothing jumps when the scripts run, and the zoom buttons leave a popup's name alone."""
 
+from urllib.parse import urlparse
+
 import pytest
 
 from beefeed.models import Organization
@@ -120,5 +122,29 @@ def test_nothing_moves_when_the_map_arrives_and_the_zoom_leaves_the_popup_name_a
     )
     assert not overlaps
     page.screenshot(path=str(ARTIFACTS / f"stations-map-{name}.png"))
+    assert page.problems.errors == []
+    page.context.close()
+
+
+def test_the_map_opens_on_the_stations_and_fetches_its_tiles_once(browser, live_server, stations):
+    # Opening somewhere else and then fitting the markers fetched a second screenful of tiles at
+    # another zoom, and the phone's largest paint waited for them (Lighthouse, bench/lighthouse.py).
+    page = open_page(browser, live_server, PHONE)
+    zooms = []
+
+    def tile(route):
+        zooms.append(urlparse(route.request.url).path.split("/")[1])
+        route.fulfill(body=GREY_PNG, content_type="image/png")
+
+    page.route(TILES, tile)
+    page.goto(live_server.url + "/stations/")
+    page.locator("#map[data-ready='1']").wait_for()
+    page.locator("img.leaflet-tile-loaded").first.wait_for()
+    page.wait_for_timeout(500)  # a second set of tiles would be asked for by now
+    assert zooms and set(zooms) == {zooms[0]}
+    # Every station listed is on the map as it opened.
+    assert page.locator("path.leaflet-interactive").count() == 3
+    for marker in page.locator("path.leaflet-interactive").all():
+        assert marker.is_visible()
     assert page.problems.errors == []
     page.context.close()

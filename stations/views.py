@@ -47,8 +47,19 @@ def station_map(request):
         "open_now": open_now,
         "position": position,
         "tiles": tiles.config(),
+        "bounds": _bounds([(item.station.latitude, item.station.longitude) for item in found] + [position or ()]),
     }
     return render(request, "stations/map.html", context)
+
+
+def _bounds(points):
+    """ "south,west,north,east" of the points, as the GeoJSON rounds them: the map opens on them at once,
+    so its tiles are fetched once, not a second time when the markers arrive."""
+    points = [(round(lat, 6), round(lng, 6)) for lat, lng in (p for p in points if p)]
+    if not points:
+        return ""
+    lats, lngs = [lat for lat, _ in points], [lng for _, lng in points]
+    return f"{min(lats)},{min(lngs)},{max(lats)},{max(lngs)}"
 
 
 def _feature(request, item):

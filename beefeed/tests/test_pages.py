@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -48,3 +50,18 @@ def test_wrong_password_is_refused_with_a_message(client, demo):
     assert response.status_code == 200
     assert 'role="alert"' in response.content.decode()
     assert not response.wsgi_request.user.is_authenticated
+
+
+def test_robots_txt_lets_crawlers_index_the_public_pages_only(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert "User-agent: *" in lines
+    disallowed = [line.removeprefix("Disallow: ") for line in lines if line.startswith("Disallow:")]
+    assert {"/admin/", "/me/", "/report/"} <= set(disallowed)
+    # A rule matches the paths it is a prefix of, "*" standing for any characters.
+    rules = [re.compile(".*".join(re.escape(part) for part in rule.split("*"))) for rule in disallowed]
+    assert any(rule.match("/stations/7/checkin/") for rule in rules)
+    for public in ["/", "/board/", "/board/7/", "/stats/", "/points/", "/stations/", "/stations/7/", "/campaigns/7/"]:
+        assert not any(rule.match(public) for rule in rules), public

@@ -39,6 +39,7 @@ EXPECTED = {
     "set_language": every(302),
     "switch_language": every(302),  # the footer's language links: beefeed/tests/test_language_switch.py
     "favicon": every(301),
+    "robots": every(200),
     "media": every(404),
     "checked_media": every(404),  # who sees which photo: issues/tests/test_photo_access.py
     "open311:services": every(200),

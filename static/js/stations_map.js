@@ -26,6 +26,7 @@
   }
 
   var box = document.getElementById("map");
+  var FIT = { padding: [24, 24], maxZoom: 16 };
   var note = document.getElementById("map-note");
 
   // No tiles (offline, blocked): the map folds to a one-line notice and the list leads.
@@ -41,7 +42,14 @@
   var tiles = JSON.parse(document.getElementById("map-tiles").textContent);
 
   // The zoom buttons sit bottom right, away from a popup's name; popups pan clear of the edges.
-  var map = L.map(box, { scrollWheelZoom: false, zoomControl: false }).setView([30.272, 118.142], 14);
+  var map = L.map(box, { scrollWheelZoom: false, zoomControl: false });
+  // Open on the listed stations (the page's bounds), as the markers will: the tiles load once.
+  var start = (box.dataset.bounds || "").split(",").map(parseFloat);
+  if (start.length === 4 && !start.some(isNaN)) {
+    map.fitBounds([[start[0], start[1]], [start[2], start[3]]], FIT);
+  } else {
+    map.setView([30.272, 118.142], 14);
+  }
   L.control.zoom({ position: "bottomright" }).addTo(map);
   var loaded = 0, failures = 0;
   tiles.layers.forEach(function (layer, index) {
@@ -110,7 +118,7 @@
         bounds.push(ll);
       });
       if (here) { bounds.push(here); }
-      if (bounds.length) { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 16 }); }
+      if (bounds.length) { map.fitBounds(bounds, FIT); }
       box.dataset.ready = "1";
     })
     .catch(collapse);
