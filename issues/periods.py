@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from volunteers.quarters import quarter_bounds, quarter_of
 
@@ -158,7 +158,7 @@ def range_label(first, last):
     same_year = first.year == last.year
     return _("%(first)s to %(last)s") % {
         "first": formats.date_format(first, "DATE_FORMAT"),
-        "last": formats.date_format(last, "MONTH_DAY_FORMAT" if same_year else "DATE_FORMAT"),
+        "last": formats.date_format(last, pgettext("a day in a period's year", "N j") if same_year else "DATE_FORMAT"),
     }
 
 
@@ -256,6 +256,10 @@ def recent_quarters(today=None, count=8):
     return quarters
 
 
+def _printable(text):
+    return "".join(ch for ch in text if ch.isprintable())
+
+
 def chooser(params, period, error=None, today=None):
     """What the period form (templates/issues/_period_form.html) shows: the named periods, the
     quarters to suggest, what was typed (kept, so a mistake can be corrected) and the error."""
@@ -264,5 +268,5 @@ def chooser(params, period, error=None, today=None):
         "period_error": error,
         "period_choices": CHOICES,
         "period_quarters": recent_quarters(today),
-        "period_typed": {name: params.get(name, "")[:40] for name in ("from", "to", "quarter")},
+        "period_typed": {name: _printable(params.get(name, ""))[:40] for name in ("from", "to", "quarter")},
     }
