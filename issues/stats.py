@@ -49,7 +49,7 @@ from issues.models import IN_HAND, ON_TIME, ExtensionRequest, Rating, RejectReas
 
 SOLVED = [State.RESOLVED, State.PUBLISHED]
 TIMELINE_TITLES = {"week": _("By week"), "month": _("By month"), "year": _("By year")}
-REPORT_COMMUNITIES = 10  # the printable report's second page has room for this many communities
+REPORT_ROWS = 10  # the printable report's second page has room for this many communities and organizations
 DIMENSIONS = {
     "organization": ("assignee_id", "assignee__name"),
     "category": ("category_id", "category__name"),
@@ -303,8 +303,10 @@ def timeline(period, reports=None, now=None):
         solved = reports.filter(_median_filter(whole)).annotate(took=_duration()).values_list("resolved_at", "took")
         for resolved_at, took in solved:
             day = timezone.localdate(resolved_at)
-            index = next(i for i, bucket in enumerate(buckets) if bucket.first <= day <= bucket.last)
-            durations[index].append(took)
+            # The buckets stop today; the period (this quarter) may not.
+            index = next((i for i, bucket in enumerate(buckets) if bucket.first <= day <= bucket.last), None)
+            if index is not None:
+                durations[index].append(took)
         for index, took in durations.items():
             rows[index].median = _middle(took)
     return rows

@@ -310,7 +310,14 @@ def stats_report(request):
     """/stats/report/: the period's figures on two A4 pages, for the district meeting."""
     period, error = periods.read(request.GET)
     context = {**_period_context(period), **periods.chooser(request.GET, period, error)}
-    context.update(top_problems=context["top_problems"][: stats.REPORT_COMMUNITIES], now_day=timezone.localdate())
+    busiest = sorted(context["by_organization"], key=lambda row: (-row.received, row.label))
+    context.update(
+        top_problems=context["top_problems"][: stats.REPORT_ROWS],
+        more_communities=max(0, len(context["top_problems"]) - stats.REPORT_ROWS),
+        organizations=busiest[: stats.REPORT_ROWS],
+        more_organizations=max(0, len(busiest) - stats.REPORT_ROWS),
+        now_day=timezone.localdate(),
+    )
     return render(request, "issues/stats_report.html", context, status=400 if error else 200)
 
 
