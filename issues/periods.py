@@ -76,24 +76,19 @@ class Period:
             return f"from={self.first:%Y-%m-%d}&to={self.last:%Y-%m-%d}"
         return f"period={self.kind}"
 
-    def overlaps(self, first, last):
-        """Whether the days first–last (last None: still running) meet this period."""
-        return (self.last is None or first <= self.last) and (last is None or self.first is None or last >= self.first)
-
-    def _days_until(self, today):
-        last = min(self.last or today, today)
-        return last, (last - self.first).days + 1 if self.first is not None else 0
-
     def unit(self, today=None):
-        """How the period's timeline is cut: "week" (up to 62 days), "month" (up to three years) or "year"."""
-        _last, days = self._days_until(today or _today())
+        """How the period's timeline is cut, by the period's length: "week" (up to 62 days: the last
+        60 days, a month), "month" (up to three years: a quarter, a year) or "year"."""
+        if self.first is None:
+            return "year"
+        days = ((self.last or today or _today()) - self.first).days + 1
         return "week" if days <= 62 else "month" if days <= 3 * 366 else "year"
 
     def buckets(self, today=None):
         """The period cut into weeks, months or years (see `unit`), each a Period, the last one ending
         no later than today: the figures' timeline."""
         today = today or _today()
-        first, (last, _days) = self.first, self._days_until(today)
+        first, last = self.first, min(self.last or today, today)
         if first is None or last < first:
             return []
         step, label = {

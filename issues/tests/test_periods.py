@@ -100,8 +100,9 @@ def test_a_timeline_is_cut_into_weeks_months_or_years():
     assert [b.label for b in period("quarter=2026Q3").buckets(TODAY)] == ["2026-07", "2026-08", "2026-09"]
     years = period("from=2020-03-01&to=2026-11-30").buckets(TODAY)
     assert [b.label for b in years] == [str(y) for y in range(2020, 2027)]
-    # This quarter stops today: no empty future weeks or months.
-    assert period("period=quarter").buckets(TODAY)[-1].last == TODAY
+    # This quarter is cut into months, and stops today: no empty future months.
+    this_quarter = period("period=quarter").buckets(TODAY)
+    assert [b.label for b in this_quarter] == ["2026-10", "2026-11"] and this_quarter[-1].last == TODAY
 
 
 # --- a hand-built district ----------------------------------------------------------------------
