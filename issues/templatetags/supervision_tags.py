@@ -22,5 +22,4 @@ def coordinator_dashboard(context):
         "overall": figures["overall"],
         "counts": {"categories": figures["categories"], "campaigns": len(figures["campaigns"])},
         "by_organization": figures["organization"],
-        "campaigns": figures["campaigns"],
     }
