@@ -60,3 +60,10 @@ def _month_label(day):
 
 # Lazy, so that a label computed once and cached (the statistics) is written in each reader's language.
 month_label = lazy(_month_label, str)
+
+
+def _day_label(day):
+    return date_format(day, "MONTH_DAY_FORMAT")
+
+
+day_label = lazy(_day_label, str)  # 11月30日 / 30 Nov, lazy as month_label is

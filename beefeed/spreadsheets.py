@@ -149,6 +149,13 @@ def response(headers, rows, *, fmt, filename, title="Sheet"):
     return result
 
 
+def workbook_response(sheets, *, filename):
+    """An .xlsx attachment with a sheet per (title, headers, rows), for small tables."""
+    result = HttpResponse(workbook(sheets), content_type=XLSX)
+    result["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return result
+
+
 def streaming_response(headers, rows, *, fmt, filename, title="Sheet"):
     """Like `response`, for a table of any length: memory stays bounded however many rows there are."""
     if fmt == "csv":

@@ -59,7 +59,7 @@ def test_a_resident_follows_a_complaint_to_its_fix(browser, live_server, publish
     page.get_by_role("link", name="广场花苑3栋垃圾桶坏了").click()
     assert "已更换新垃圾桶" in page.content() and "叶*" in page.content() and "叶小蜂" not in page.content()
     page.goto(live_server.url + "/stats/")
-    assert "已办结 1 件" in page.content()
+    assert "近60天，受理 1 大类 1 件，开展 0 次专项行动，解决 1 件" in page.content()
     page.goto(live_server.url + "/stations/")
     page.get_by_role("button", name="离我最近").click()
     page.wait_for_url("**lat=*")

@@ -86,11 +86,12 @@ def report_table(reports):
     return headers, rows()
 
 
-def rates_table():
-    """The three rates by organization, category, community and month, one table."""
-    headers = [
-        _("Grouped by"),
-        _("Group"),
+def _hours(delta):
+    return round(delta.total_seconds() / 3600, 1) if delta else None
+
+
+def _rates_headers():
+    return [
         _("Received"),
         _("Dispatched"),
         _("Response rate %"),
@@ -99,32 +100,78 @@ def rates_table():
         _("Rated"),
         _("Satisfaction %"),
         _("Median hours to resolve"),
-        _("Overdue now"),
+        _("Went overdue"),
         _("Extensions granted"),
     ]
-    names = {
+
+
+def _rates_cells(row):
+    return [
+        row.received,
+        row.dispatched,
+        row.response_rate,
+        row.solved,
+        row.on_time_rate,
+        row.rated,
+        row.satisfaction_rate,
+        _hours(row.median),
+        row.overdue,
+        row.extended,
+    ]
+
+
+def _dimension_names(period):
+    return {
         "organization": _("Handling organization"),
         "category": _("Category"),
         "community": _("Community"),
-        "month": _("Month"),
+        "month": str(stats.TIMELINE_TITLES[stats.period_figures(period)["unit"]]),
     }
+
+
+def rates_table(period):
+    """The three rates of `period` by organization, category, community and week or month, one table."""
+    figures = stats.period_figures(period)
     rows = []
-    for dimension, name in names.items():
-        for row in stats.breakdown(dimension):
-            rows.append(
-                [
-                    name,
-                    str(row.label),
-                    row.received,
-                    row.dispatched,
-                    row.response_rate,
-                    row.solved,
-                    row.on_time_rate,
-                    row.rated,
-                    row.satisfaction_rate,
-                    round(row.median.total_seconds() / 3600, 1) if row.median else None,
-                    row.overdue,
-                    row.extended,
-                ]
-            )
-    return headers, rows
+    for dimension, name in _dimension_names(period).items():
+        for row in figures[dimension]:
+            rows.append([name, str(row.label), *_rates_cells(row)])
+    return [_("Grouped by"), _("Group"), *_rates_headers()], rows
+
+
+def period_sheets(period):
+    """The figures of `period` as sheets for beefeed.spreadsheets.workbook: the whole period first,
+    then one sheet per dimension, the campaigns, and each community's most frequent problems."""
+    figures = stats.period_figures(period)
+    overall = figures["overall"]
+    summary = [
+        [_("Period"), str(period.label)],
+        [_("First day"), period.first],
+        [_("Last day"), period.last],
+        [_("Categories"), figures["categories"]],
+        [_("Campaigns"), len(figures["campaigns"])],
+        *[[header, value] for header, value in zip(_rates_headers(), _rates_cells(overall), strict=True)],
+    ]
+    sheets = [(_("Overview"), [_("Figure"), _("Value")], summary)]
+    for dimension, name in _dimension_names(period).items():
+        rows = [[str(row.label), *_rates_cells(row)] for row in figures[dimension]]
+        sheets.append((name, [name, *_rates_headers()], rows))
+    sheets.append(
+        (
+            _("Campaigns"),
+            [_("Campaign"), _("Starts on"), _("Ends on"), _("Received"), _("Solved")],
+            [[c.name, c.starts_on, c.ends_on, c.received, c.solved] for c in figures["campaigns"]],
+        )
+    )
+    sheets.append(
+        (
+            _("Frequent problems"),
+            [_("Community"), _("Received"), _("Category"), _("Number of reports")],
+            [
+                [community, received, category, n]
+                for community, received, categories in figures["top_problems"]
+                for category, n in categories
+            ],
+        )
+    )
+    return sheets

@@ -15,6 +15,7 @@ urlpatterns = [
     path("board/", views.board, name="board"),
     path("board/<int:pk>/", views.board_detail, name="board_detail"),
     path("stats/", views.stats_page, name="stats"),
+    path("stats/report/", views.stats_report, name="stats_report"),
     path("stats.<str:fmt>", views.stats_export, name="stats_export"),
     path("board.geojson", views.board_geojson, name="board_geojson"),
     path("campaigns/<int:pk>/", views.campaign_page, name="campaign"),

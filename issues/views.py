@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,7 @@ from beefeed.models import Organization
 from beefeed.pagecache import public_page
 from beefeed.parsing import Unreadable, parse_id, parse_page, readable
 from beefeed.views import too_many
-from issues import campaigns, exports, merging, pin, stats, workflow
+from issues import campaigns, exports, merging, periods, pin, stats, workflow
 from issues.board import board_months, rounded_position
 from issues.forms import MAX_PHOTOS, RatingForm, ReportForm, draft_key
 from issues.models import DUPLICATE_RADIUS_M, Action, Category, CoReporter, Report, ReportEvent, ReportPhoto, State
@@ -306,26 +306,49 @@ def rate(request, pk):
 
 @public_page("reports")
 def stats_page(request):
-    """Public statistics: the district's own account, the three rates, charts with tables beside them."""
-    figures = stats.public_figures()
-    by_category, by_community, by_month = figures["category"], figures["community"], figures["month"]
-    context = {
+    """Public statistics for a period: the district's own account, the three rates, charts with tables beside them."""
+    period, error = periods.read(request.GET)
+    context = {**_period_context(period), **periods.chooser(request.GET, period, error)}
+    return render(request, "issues/stats.html", context, status=400 if error else 200)
+
+
+def stats_report(request):
+    """/stats/report/: the period's figures on two A4 pages, for the district meeting."""
+    period, error = periods.read(request.GET)
+    context = {**_period_context(period), **periods.chooser(request.GET, period, error)}
+    busiest = sorted(context["by_organization"], key=lambda row: (-row.received, row.label))
+    context.update(
+        top_problems=context["top_problems"][: stats.REPORT_ROWS],
+        more_communities=max(0, len(context["top_problems"]) - stats.REPORT_ROWS),
+        organizations=busiest[: stats.REPORT_ROWS],
+        more_organizations=max(0, len(busiest) - stats.REPORT_ROWS),
+        now_day=timezone.localdate(),
+    )
+    return render(request, "issues/stats_report.html", context, status=400 if error else 200)
+
+
+def _period_context(period):
+    figures = stats.period_figures(period)
+    by_category, by_community, by_timeline = figures["category"], figures["community"], figures["month"]
+    timeline_title = stats.TIMELINE_TITLES[figures["unit"]]
+    return {
         "overall": figures["overall"],
         "counts": {"categories": figures["categories"], "campaigns": len(figures["campaigns"])},
         "by_category": stats.bars(by_category),
         "by_community": stats.bars(by_community),
-        "by_month": stats.bars(by_month),
+        "by_timeline": stats.bars(by_timeline),
+        "timeline_title": timeline_title,
         "by_organization": figures["organization"],
         "assists": figures["assists"],
         "rates": [
             (_("By category"), _("Category"), by_category),
             (_("By community"), _("Community"), by_community),
-            (_("By month"), _("Month"), by_month),
+            (timeline_title, _("Period"), by_timeline),
         ],
         "campaigns": figures["campaigns"],
-        "fragment_key": generations.current("reports"),
+        "top_problems": figures["top_problems"],
+        "fragment_key": f"{generations.current('reports')}:{period.key}",
     }
-    return render(request, "issues/stats.html", context)
 
 
 @public_page("reports")
@@ -344,12 +367,19 @@ def campaign_page(request, pk):
 
 
 def stats_export(request, fmt):
-    """/stats.xlsx and /stats.csv: the public figures, for the office's own spreadsheets."""
+    """/stats.xlsx (a sheet per dimension) and /stats.csv (one table): a period's figures, for the
+    office's own spreadsheets. A period that cannot be read is answered with its message."""
     if fmt not in ("xlsx", "csv"):
         raise Http404
-    headers, rows = exports.rates_table()
-    name = f"beefeed-stats-{timezone.localdate():%Y%m%d}"
-    return spreadsheets.response(headers, rows, fmt=fmt, filename=name, title="stats")
+    try:
+        period = periods.from_query(request.GET)
+    except periods.BadPeriod as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    name = f"beefeed-stats-{period.first or 'all'}-{period.last or timezone.localdate()}"
+    if fmt == "csv":
+        headers, rows = exports.rates_table(period)
+        return spreadsheets.response(headers, rows, fmt=fmt, filename=name)
+    return spreadsheets.workbook_response(exports.period_sheets(period), filename=name)
 
 
 def board_geojson(request):

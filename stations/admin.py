@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from beefeed.admin_tools import ProcessedImageField, community_scoped
@@ -41,7 +41,7 @@ class WishItemInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).with_received()
 
-    @admin.display(description=_("received"))
+    @admin.display(description=pgettext_lazy("wish list", "received"))
     def received(self, wish):
         return wish.received if wish.pk else 0
 

@@ -58,6 +58,7 @@ EXPECTED = {
     "issues:board_detail": every(200),
     "issues:stats": every(200),
     "issues:stats_export": every(200),
+    "issues:stats_report": every(200),
     "issues:board_geojson": every(200),
     "issues:campaign": every(200),
     "volunteers:join": {"anonymous": 200, "pending": 302, "volunteer": 302, **dict.fromkeys(STAFF, 200)},

@@ -148,9 +148,11 @@ def test_the_english_board_writes_english_dates(client, solved_on_30_november):
 
 
 def test_the_statistics_write_months_as_chinese_does(client, solved_on_30_november):
-    body = text_of(page(client, reverse("issues:stats")))
+    # A quarter's timeline is by month (the default, the last 60 days, is by week).
+    quarter = reverse("issues:stats") + "?quarter=2026Q4"
+    body = text_of(page(client, quarter))
     assert "2026年11月" in body and "2026-11" not in body
-    english = text_of(page(client, reverse("issues:stats"), EN))
+    english = text_of(page(client, quarter, EN))
     assert "November 2026" in english
 
 
