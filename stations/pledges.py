@@ -39,7 +39,7 @@ def submit(*, station, offer, quantity, contact, wish=None, giver_name="", organ
 
 
 def _locked(pledge, allowed, verb):
-    current = Pledge.objects.select_for_update().select_related("wish").get(pk=pledge.pk)
+    current = Pledge.objects.select_for_update(of=("self",)).select_related("wish").get(pk=pledge.pk)
     if current.state not in allowed:
         raise PledgeError(
             _("Pledge #%(id)s is %(state)s; it cannot be %(verb)s.")
