@@ -19,7 +19,7 @@ from beefeed import spreadsheets
 from beefeed.admin_tools import ReadOnlyAdminMixin, ask_then
 from beefeed.models import Organization
 from beefeed.parsing import parse_id, readable
-from issues import awards, community_admin, deadlines, exports, intake, merging, report_page, workflow
+from issues import awards, community_admin, deadlines, exports, intake, map_admin, merging, report_page, workflow
 from issues.desk import TriageDeskMixin
 from issues.forms import DispatchForm
 from issues.models import (
@@ -352,6 +352,16 @@ class ReportAdmin(admin.ModelAdmin):
                 "<int:pk>/moderate/",
                 self.admin_site.admin_view(functools.partial(moderate_view, model_admin=self)),
                 name=f"{opts.app_label}_{opts.model_name}_moderate",
+            ),
+            path(
+                "map/",
+                self.admin_site.admin_view(functools.partial(map_admin.map_view, self)),
+                name=f"{opts.app_label}_{opts.model_name}_map",
+            ),
+            path(
+                "map.geojson",
+                self.admin_site.admin_view(functools.partial(map_admin.geojson_view, self)),
+                name=f"{opts.app_label}_{opts.model_name}_map_geojson",
             ),
             path(
                 "export/<str:fmt>/",
