@@ -69,7 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "beefeed.apps.StaticFilesConfig",  # django.contrib.staticfiles, one file ignored
+    "django.contrib.staticfiles",
     "django.forms",
     "django_tasks",
     "django_tasks_db",
@@ -240,6 +240,10 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("leaflet", xstatic.pkg.leaflet.BASE_DIR),
     ("markercluster", xstatic.pkg.leaflet_markercluster.BASE_DIR),
+]
+STATICFILES_FINDERS = [
+    "beefeed.static_finders.FileSystemFinder",  # the STATICFILES_DIRS, less one file (see there)
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
 ]
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))

@@ -86,8 +86,9 @@
         var p = feature.properties;
         cluster.addLayer(staff ? openMarker(ll, p) : solvedMarker(ll, p));
       });
+      // The view first, then the clusters: drawn once at that zoom, not animated from the first view.
+      if (data.features.length) { map.fitBounds(cluster.getBounds(), { padding: [24, 24], maxZoom: 16, animate: false }); }
       map.addLayer(cluster);
-      if (data.features.length) { map.fitBounds(cluster.getBounds(), { padding: [24, 24], maxZoom: 16 }); }
       box.dataset.markers = String(data.features.length);
       box.dataset.ready = "1";
     })
