@@ -341,8 +341,14 @@ def stats_export(request, fmt):
 def board_geojson(request):
     """RFC 7946 FeatureCollection of the published reports (the board's filters apply): where, about 50 m
     near; what, by whom it was solved; no person."""
-    reports, _filters = board_filter(Report.objects.public(), request.GET)
-    return maps.geojson_response(maps.public_features(reports, absolute=request.build_absolute_uri))
+    reports, filters = board_filter(Report.objects.public(), request.GET)
+    # Built once per generation of the reports, filters and host (the links are absolute).
+    features = generations.cached(
+        "reports",
+        f"board-geojson:{request.get_host()}:{filters.querystring}",
+        lambda: maps.public_features(reports, absolute=request.build_absolute_uri),
+    )
+    return maps.geojson_response(features)
 
 
 def board_map(request):

@@ -243,3 +243,13 @@ def test_the_report_list_and_the_admin_index_link_to_the_map(client, coordinator
         client.force_login(user)
         assert url in client.get(reverse("admin:issues_report_changelist")).content.decode()
         assert url in client.get(reverse("admin:index")).content.decode()
+
+
+def test_a_newly_published_problem_shows_at_once_though_the_geojson_is_cached(
+    client, make_report, coordinator, handler_a
+):
+    first = make_report("published", by_coordinator=coordinator, handler=handler_a)
+    assert [f["id"] for f in geojson(client.get("/board.geojson"))["features"]] == [first.reference]
+    resolved = make_report("resolved", by_coordinator=coordinator, handler=handler_a)
+    workflow.publish(resolved, by=coordinator, notify=False)
+    assert {f["id"] for f in geojson(client.get("/board.geojson"))["features"]} == {first.reference, resolved.reference}
