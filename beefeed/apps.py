@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.contrib.staticfiles import apps as staticfiles
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,10 +14,3 @@ class BeefeedConfig(AppConfig):
 
         # Last app to migrate triggers it too; sync_roles is idempotent.
         post_migrate.connect(sync_roles, dispatch_uid="beefeed.sync_roles")
-
-
-class StaticFilesConfig(staticfiles.StaticFilesConfig):
-    """collectstatic without the marker cluster package's minified script: it names a source map the
-    package does not ship, which the hashed storage refuses. The maps load its -src build instead."""
-
-    ignore_patterns = [*staticfiles.StaticFilesConfig.ignore_patterns, "leaflet.markercluster.js"]

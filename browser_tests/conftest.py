@@ -124,9 +124,6 @@ def demo_district(transactional_db, settings):
 
     from django.core.management import call_command
 
-    from beefeed.roles import sync_roles
-
-    sync_roles()  # the roles' groups, which an earlier test's flush may have taken with it
     settings.DEBUG = True  # load_demo insists
     call_command("load_demo", stdout=StringIO())
     settings.DEBUG = False
