@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 import xstatic.pkg.leaflet
+import xstatic.pkg.leaflet_markercluster
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
@@ -245,8 +246,17 @@ USE_TZ = True
 # --- Static and media -----------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
-# Leaflet is served from its XStatic package at /static/leaflet/ (never copied into the repository).
-STATICFILES_DIRS = [BASE_DIR / "static", ("leaflet", xstatic.pkg.leaflet.BASE_DIR)]
+# Leaflet and its marker clusters are served from their XStatic packages at /static/leaflet/ and
+# /static/markercluster/ (never copied into the repository).
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("leaflet", xstatic.pkg.leaflet.BASE_DIR),
+    ("markercluster", xstatic.pkg.leaflet_markercluster.BASE_DIR),
+]
+STATICFILES_FINDERS = [
+    "beefeed.static_finders.FileSystemFinder",  # the STATICFILES_DIRS, less one file (see there)
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+]
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Where `manage.py backup` writes its sets (database dump, media archive, manifest) by default.

@@ -118,6 +118,18 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture
+def demo_district(transactional_db, settings):
+    """The demo district from `load_demo`: 125 reports in every state, its staff and stations."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.DEBUG = True  # load_demo insists
+    call_command("load_demo", stdout=StringIO())
+    settings.DEBUG = False
+
+
+@pytest.fixture
 def phone_page(browser, live_server, transactional_db, request):
     yield from _new_page(browser, live_server, PHONE, request)
 

@@ -5,23 +5,13 @@ under the thumb, and nothing scrolls sideways. A coordinator's move page at the 
 templates, is looked at too."""
 
 import io
-from io import StringIO
 
-import pytest
-from django.core.management import call_command
 from PIL import Image, ImageDraw
 
 from beefeed.demo import DEMO_PASSWORD
 from browser_tests.conftest import ARTIFACTS, DESK, PHONE, open_page
 from browser_tests.test_accessibility import serious
 from issues.models import Action, ReplyTemplate, Report, ReportEvent, State
-
-
-@pytest.fixture
-def demo_district(transactional_db, settings):
-    settings.DEBUG = True  # load_demo insists
-    call_command("load_demo", stdout=StringIO())
-    settings.DEBUG = False
 
 
 def after_photo():

@@ -28,6 +28,7 @@ from issues import (
     exports,
     intake,
     joint_admin,
+    map_admin,
     merging,
     report_page,
     workflow,
@@ -391,6 +392,16 @@ class ReportAdmin(admin.ModelAdmin):
                 "<int:pk>/moderate/",
                 self.admin_site.admin_view(functools.partial(moderate_view, model_admin=self)),
                 name=f"{opts.app_label}_{opts.model_name}_moderate",
+            ),
+            path(
+                "map/",
+                self.admin_site.admin_view(functools.partial(map_admin.map_view, self)),
+                name=f"{opts.app_label}_{opts.model_name}_map",
+            ),
+            path(
+                "map.geojson",
+                self.admin_site.admin_view(functools.partial(map_admin.geojson_view, self)),
+                name=f"{opts.app_label}_{opts.model_name}_map_geojson",
             ),
             path(
                 "export/<str:fmt>/",

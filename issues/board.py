@@ -5,8 +5,10 @@ import datetime
 from beefeed import generations
 from issues.models import Report
 
-# 3 decimals of a degree: about 110 m of latitude, 95 m of longitude here — the street, not the doorway.
-PLACE_DECIMALS = 3
+# A grid of 0.0005 degree: about 55 m of latitude, 48 m of longitude here — the street, not the doorway.
+# Every public position (the board's page, its map, /board.geojson) is a corner of this grid.
+PLACE_GRID = 0.0005
+PLACE_DECIMALS = 4
 
 
 def published_months():
@@ -26,8 +28,18 @@ def board_months(selected=""):
     return [{"value": month.strftime("%Y-%m"), "date": month} for month in months]
 
 
-def rounded_position(report):
-    """The report's place as the public may see it: (lat, lng) as text with 3 decimals, or None."""
+def rounded_point(report):
+    """The report's place as the public may see it: (lat, lng) snapped to the grid of about 50 m, or None."""
     if report.latitude is None or report.longitude is None:
         return None
-    return f"{report.latitude:.{PLACE_DECIMALS}f}", f"{report.longitude:.{PLACE_DECIMALS}f}"
+    return tuple(
+        round(round(value / PLACE_GRID) * PLACE_GRID, PLACE_DECIMALS) for value in (report.latitude, report.longitude)
+    )
+
+
+def rounded_position(report):
+    """rounded_point() as text, for a page's data attributes."""
+    point = rounded_point(report)
+    if point is None:
+        return None
+    return tuple(f"{value:.{PLACE_DECIMALS}f}" for value in point)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("me/reports/<int:pk>/rate/", views.rate, name="rate"),
     path("board/", views.board, name="board"),
     path("board/<int:pk>/", views.board_detail, name="board_detail"),
+    path("board/map/", views.board_map, name="board_map"),
     path("stats/", views.stats_page, name="stats"),
     path("stats/report/", views.stats_report, name="stats_report"),
     path("stats.<str:fmt>", views.stats_export, name="stats_export"),

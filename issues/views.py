@@ -17,7 +17,7 @@ from beefeed.models import Organization
 from beefeed.pagecache import public_page
 from beefeed.parsing import Unreadable, parse_id, parse_page, readable
 from beefeed.views import too_many
-from issues import campaigns, exports, merging, periods, pin, stats, workflow
+from issues import campaigns, exports, maps, merging, periods, pin, stats, workflow
 from issues.board import board_months, rounded_position
 from issues.forms import MAX_PHOTOS, RatingForm, ReportForm, draft_key
 from issues.models import DUPLICATE_RADIUS_M, Action, Category, CoReporter, Report, ReportEvent, ReportPhoto, State
@@ -383,28 +383,35 @@ def stats_export(request, fmt):
 
 
 def board_geojson(request):
-    """RFC 7946 FeatureCollection of the published reports: where, what, by whom it was solved; no person."""
-    reports = Report.objects.public().select_related("category", "community", "assignee").order_by("-published_at")
-    features = [
-        {
-            "type": "Feature",
-            "id": report.reference,
-            "geometry": {"type": "Point", "coordinates": [round(report.longitude, 6), round(report.latitude, 6)]},
-            "properties": {
-                "reference": report.reference,
-                "category": report.category.name,
-                "community": report.community.name,
-                "handled_by": report.assignee.name if report.assignee else "",
-                "resolved": timezone.localtime(report.resolved_at).isoformat() if report.resolved_at else None,
-                "on_time": bool(report.on_time),
-                "url": request.build_absolute_uri(reverse("issues:board_detail", args=[report.pk])),
-            },
-        }
-        for report in reports
-        if report.latitude is not None and report.longitude is not None
-    ]
-    response = JsonResponse(
-        {"type": "FeatureCollection", "features": features}, json_dumps_params={"ensure_ascii": False}
+    """RFC 7946 FeatureCollection of the published reports (the board's filters apply): where, about 50 m
+    near; what, by whom it was solved; no person."""
+    reports, filters = board_filter(Report.objects.public(), request.GET)
+    # Built once per generation of the reports, filters and host (the links are absolute).
+    features = generations.cached(
+        "reports",
+        f"board-geojson:{request.get_host()}:{filters.querystring}",
+        lambda: maps.public_features(reports, absolute=request.build_absolute_uri),
     )
-    response["Content-Type"] = "application/geo+json; charset=utf-8"
-    return response
+    return maps.geojson_response(features)
+
+
+def board_map(request):
+    """The public map of solved problems: the board's filters, the counts per community beside the map,
+    and the newest of them listed under it (the page itself when the map's tiles cannot load)."""
+    reports, filters = board_filter(Report.objects.public(), request.GET)
+    counts = maps.counts_by_community(reports)
+    listed = reports.select_related("category", "community").order_by("-published_at", "-id")[: maps.LIST_LIMIT]
+    geojson = reverse("issues:board_geojson")
+    context = {
+        "filters": filters,
+        "categories": Category.objects.all(),
+        "communities": Organization.objects.areas(),
+        "months": board_months(filters.month),
+        "counts": counts,
+        "total": sum(row["n"] for row in counts),
+        "listed": listed,
+        "list_limit": maps.LIST_LIMIT,
+        "geojson_url": f"{geojson}?{filters.querystring}" if filters.querystring else geojson,
+        "map_tiles": tiles.config(),
+    }
+    return render(request, "issues/board_map.html", context)

@@ -70,8 +70,8 @@ def test_a_hidden_photo_is_neither_shown_nor_linked(client, published, coordinat
 
 def test_the_detail_page_maps_the_rounded_place_only(client, published):
     html = page(client, reverse("issues:board_detail", args=[published.pk]))
-    assert 'data-lat="30.275" data-lng="118.132"' in html
-    assert "30.2745" not in html and "118.1321" not in html
+    assert 'data-lat="30.2745" data-lng="118.1320"' in html  # the grid of about 50 m (issues.board.rounded_point)
+    assert "30.27456" not in html and "118.13218" not in html
     assert 'src="/static/js/board_map.js"' in html and "leaflet/leaflet.js" in html
     assert 'id="map-tiles"' in html
     # The community and address stay as text, for when the map cannot load.

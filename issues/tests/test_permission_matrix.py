@@ -60,6 +60,7 @@ EXPECTED = {
     "issues:stats_export": every(200),
     "issues:stats_report": every(200),
     "issues:board_geojson": every(200),
+    "issues:board_map": every(200),
     "issues:campaign": every(200),
     "volunteers:join": {"anonymous": 200, "pending": 302, "volunteer": 302, **dict.fromkeys(STAFF, 200)},
     "volunteers:joined": every(302),  # without a join first: back to the form

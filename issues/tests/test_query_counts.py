@@ -63,6 +63,7 @@ PUBLIC = [
     "/board/",
     "/stats/",
     "/board.geojson",
+    "/board/map/",
     "/open311/v2/requests.json",
     "/stations/",
     "/stations.geojson",

@@ -28,16 +28,11 @@
 
   // --- The map -----------------------------------------------------------------
   var box = document.getElementById("intake-map");
-  if (box && typeof L !== "undefined") {
+  if (box && typeof L !== "undefined" && window.BeeFeedTiles) {
     box.hidden = false;
-    var tiles = JSON.parse(document.getElementById("map-tiles").textContent);
     var start = [parseFloat(lat.value) || 30.272, parseFloat(lng.value) || 118.142];
     var map = L.map(box).setView(start, lat.value ? 16 : 13);
-    tiles.layers.forEach(function (layer, index) {
-      var options = { maxZoom: tiles.max_zoom, attribution: index === 0 ? tiles.attribution : "" };
-      if (layer.subdomains) { options.subdomains = layer.subdomains; }
-      L.tileLayer(layer.url, options).addTo(map);
-    });
+    BeeFeedTiles.add(map, box);  // without tiles the pin still moves, and the fields say the rest
     var marker = lat.value ? L.marker(start, { draggable: true }).addTo(map) : null;
     var place = function (ll) {
       if (!marker) {

@@ -29,30 +29,18 @@
   }
 
   var box = document.getElementById("bf-report-map");
-  if (!box || typeof L === "undefined") { return; }
-  var tiles = JSON.parse(document.getElementById("map-tiles").textContent);
+  if (!box || typeof L === "undefined" || !window.BeeFeedTiles) { return; }
   var here = [parseFloat(box.dataset.lat), parseFloat(box.dataset.lng)];
   if (isNaN(here[0]) || isNaN(here[1])) { return; }
   box.hidden = false;
   var map = L.map(box, { scrollWheelZoom: false }).setView(here, 17);
-  var loaded = 0;
-  var failed = false;
-
-  function giveUp() {
-    if (failed || loaded) { return; }
-    failed = true;
-    map.remove();
-    box.hidden = true;
-    box.dataset.tiles = "failed";
-  }
-
-  tiles.layers.forEach(function (layer, index) {
-    var options = { maxZoom: tiles.max_zoom, attribution: index === 0 ? tiles.attribution : "" };
-    if (layer.subdomains) { options.subdomains = layer.subdomains; }
-    L.tileLayer(layer.url, options)
-      .on("tileload", function () { loaded += 1; box.dataset.tiles = "loaded"; })
-      .on("tileerror", giveUp)
-      .addTo(map);
+  // Tiles that never answer (a firewall that drops) fail as well, after a while.
+  BeeFeedTiles.add(map, box, {
+    timeout: 10000,
+    failed: function () {
+      map.remove();
+      box.hidden = true;
+    }
   });
   // The 100 m around it, and the open reports listed under "nearby", each a way to its page.
   L.circle(here, { radius: parseFloat(box.dataset.radius) || 100, weight: 1, dashArray: "4 4", fill: false, color: "#1f5fbf", interactive: false }).addTo(map);
@@ -64,6 +52,4 @@
   });
   L.circleMarker(here, { radius: 9, weight: 3, color: "#b3261e", fillColor: "#f5b400", fillOpacity: 0.9 })
     .bindTooltip(box.dataset.here || "").addTo(map);
-  // Tiles that never answer (a firewall that drops) fail as well, after a while.
-  window.setTimeout(giveUp, 10000);
 })();

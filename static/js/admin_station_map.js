@@ -3,8 +3,7 @@
   "use strict";
   var lat = document.getElementById("id_latitude");
   var lng = document.getElementById("id_longitude");
-  if (!lat || !lng || typeof L === "undefined") { return; }
-  var tiles = JSON.parse(document.getElementById("map-tiles").textContent);
+  if (!lat || !lng || typeof L === "undefined" || !window.BeeFeedTiles) { return; }
   var box = document.createElement("div");
   box.className = "station-place-map";
   box.id = "station-place-map";
@@ -12,11 +11,7 @@
 
   var start = [parseFloat(lat.value) || 30.272, parseFloat(lng.value) || 118.142];
   var map = L.map(box).setView(start, lat.value ? 16 : 13);
-  tiles.layers.forEach(function (layer, index) {
-    var options = { maxZoom: tiles.max_zoom, attribution: index === 0 ? tiles.attribution : "" };
-    if (layer.subdomains) { options.subdomains = layer.subdomains; }
-    L.tileLayer(layer.url, options).addTo(map);
-  });
+  BeeFeedTiles.add(map, box);  // without tiles the marker still moves, and the fields say the rest
   var marker = L.marker(start, { draggable: true }).addTo(map);
 
   function place(ll) {

@@ -5,34 +5,23 @@
   "use strict";
 
   var box = document.getElementById("board-map");
-  if (!box || typeof L === "undefined") { return; }
-  var tiles = JSON.parse(document.getElementById("map-tiles").textContent);
+  if (!box) { return; }
   var here = [parseFloat(box.dataset.lat), parseFloat(box.dataset.lng)];
-  if (isNaN(here[0]) || isNaN(here[1])) { return; }
-  box.hidden = false;
-  var map = L.map(box, { scrollWheelZoom: false, dragging: !L.Browser.mobile, tap: false }).setView(here, 16);
-  var loaded = 0;
-  var failed = false;
-
-  function giveUp() {
-    if (failed || loaded) { return; }
-    failed = true;
-    map.remove();
+  // Its box is in the page from the first paint (nothing jumps); without Leaflet or a position it goes.
+  if (typeof L === "undefined" || !window.BeeFeedTiles || isNaN(here[0]) || isNaN(here[1])) {
     box.hidden = true;
-    box.dataset.tiles = "failed";
+    return;
   }
-
-  tiles.layers.forEach(function (layer, index) {
-    var options = { maxZoom: tiles.max_zoom, attribution: index === 0 ? tiles.attribution : "" };
-    if (layer.subdomains) { options.subdomains = layer.subdomains; }
-    L.tileLayer(layer.url, options)
-      .on("tileload", function () { loaded += 1; box.dataset.tiles = "loaded"; })
-      .on("tileerror", giveUp)
-      .addTo(map);
+  var map = L.map(box, { scrollWheelZoom: false, dragging: !L.Browser.mobile, tap: false }).setView(here, 16);
+  // Tiles that never answer (a firewall that drops) fail as well, after a while.
+  BeeFeedTiles.add(map, box, {
+    timeout: 10000,
+    failed: function () {
+      map.remove();
+      box.hidden = true;
+    }
   });
   // An area, not a pin: the position is only known to the street.
   L.circle(here, { radius: 60, weight: 2, color: "#b3261e", fillColor: "#f5b400", fillOpacity: 0.35, interactive: false })
     .addTo(map);
-  // Tiles that never answer (a firewall that drops) fail as well, after a while.
-  window.setTimeout(giveUp, 10000);
 })();

@@ -87,15 +87,13 @@
     var s = start();
     show(true);
     map = L.map(box, { scrollWheelZoom: false }).setView(s.at, s.zoom);
-    var failures = 0;
-    data.tiles.layers.forEach(function (layer, index) {
-      var options = { maxZoom: data.tiles.max_zoom, attribution: index === 0 ? data.tiles.attribution : "" };
-      if (layer.subdomains) { options.subdomains = layer.subdomains; }
-      L.tileLayer(layer.url, options).on("tileerror", function () {
-        failures += 1;
-        // Without tiles the map is blank, but the pin still moves; the address says the rest.
-        if (failures === 4) { box.dataset.tiles = "failed"; status.textContent = t("地图底图加载不了：仍可拖动标记，并请填写地址。", "The map's tiles did not load: you can still drag the pin, and please type the address."); }
-      }).on("tileload", function () { box.dataset.tiles = "loaded"; }).addTo(map);
+    // Without tiles the map is blank, but the pin still moves; the address says the rest.
+    BeeFeedTiles.add(map, box, {
+      tiles: data.tiles,
+      failures: 4,
+      failed: function () {
+        status.textContent = t("地图底图加载不了：仍可拖动标记，并请填写地址。", "The map's tiles did not load: you can still drag the pin, and please type the address.");
+      }
     });
     marker = L.marker(s.at, { draggable: true, autoPan: true, title: t("问题位置", "The problem's place") }).addTo(map);
     marker.on("dragend", function () { place(marker.getLatLng()); });

@@ -38,8 +38,7 @@
   }
 
   if (!box) { return; }
-  if (typeof L === "undefined") { collapse(); return; }
-  var tiles = JSON.parse(document.getElementById("map-tiles").textContent);
+  if (typeof L === "undefined" || !window.BeeFeedTiles) { collapse(); return; }
 
   // The zoom buttons sit bottom right, away from a popup's name; popups pan clear of the edges.
   var map = L.map(box, { scrollWheelZoom: false, zoomControl: false });
@@ -51,17 +50,7 @@
     map.setView([30.272, 118.142], 14);
   }
   L.control.zoom({ position: "bottomright" }).addTo(map);
-  var loaded = 0, failures = 0;
-  tiles.layers.forEach(function (layer, index) {
-    var options = { maxZoom: tiles.max_zoom, attribution: index === 0 ? tiles.attribution : "" };
-    if (layer.subdomains) { options.subdomains = layer.subdomains; }
-    L.tileLayer(layer.url, options).on("tileload", function () {
-      loaded += 1;
-    }).on("tileerror", function () {
-      failures += 1;
-      if (failures >= 2 && loaded === 0) { collapse(); }
-    }).addTo(map);
-  });
+  BeeFeedTiles.add(map, box, { failures: 2, timeout: 10000, failed: collapse });
 
   var here = null;
   if (box.dataset.lat) {
