@@ -124,12 +124,10 @@ class Bucket:
     """A bucket of the loopback S3 server, read with the same keys the app has, or as a stranger."""
 
     def __init__(self, endpoint, name):
-        import boto3
+        from beefeed.tests import s3server
 
         self.endpoint, self.name = endpoint, name
-        self.client = boto3.client(
-            "s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="beefeed", aws_secret_access_key="x"
-        )
+        self.client = s3server.client(endpoint)
 
     def keys(self):
         pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.name)
@@ -152,35 +150,13 @@ class Bucket:
 
 @pytest.fixture(scope="session")
 def s3_server():
-    """An S3 server over HTTP in its own process on a free loopback port: moto's server mode (moto.server),
-    an independent implementation of the S3 API (requirements-dev.txt). Its address."""
-    import socket
-    import subprocess
-    import sys
-    import time
+    """An S3 server over HTTP in its own process on a free loopback port (beefeed.tests.s3server:
+    moto's server mode, an independent implementation of the S3 API). Its address."""
+    from beefeed.tests import s3server
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the S3 server (moto.server) did not start") from None
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    process, endpoint = s3server.start()
+    yield endpoint
+    s3server.stop(process)
 
 
 @pytest.fixture
@@ -188,8 +164,11 @@ def s3_media(s3_server, settings):
     """The default storage is a fresh, private bucket of the S3 server, as MEDIA_STORAGE=s3 configures it."""
     import uuid
 
+    from beefeed.tests import s3server
+
     bucket = Bucket(s3_server, f"beefeed-{uuid.uuid4().hex[:12]}")
     bucket.client.create_bucket(Bucket=bucket.name)
+    env = s3server.environment(s3_server, bucket.name)
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
@@ -197,9 +176,9 @@ def s3_media(s3_server, settings):
             "OPTIONS": {
                 "bucket_name": bucket.name,
                 "endpoint_url": s3_server,
-                "region_name": "us-east-1",
-                "access_key": "beefeed",
-                "secret_key": "x",
+                "region_name": env["AWS_S3_REGION_NAME"],
+                "access_key": env["AWS_ACCESS_KEY_ID"],
+                "secret_key": env["AWS_SECRET_ACCESS_KEY"],
                 "addressing_style": "path",
                 "signature_version": "s3v4",
                 "querystring_auth": True,

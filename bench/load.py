@@ -22,6 +22,8 @@ kill-worker (SIGKILL of a gunicorn worker every few seconds, mid-upload); task-w
 report's "new report" message reaches the webhook exactly once); two-instances (two gunicorn
 on two ports sharing PostgreSQL, Redis and the media directory: a session, a CSRF token and the
 sign-in rate limit work across both, and a photo uploaded to one is served by the other).
+`--media s3` keeps the photos in a bucket of a loopback S3 server instead of the media directory
+(MEDIA_STORAGE=s3), as hosts that share no disk would.
 """
 
 import argparse
@@ -423,6 +425,25 @@ def across_instances(a, b, people, photo):
     return results
 
 
+# --- Photos in a bucket (--media s3) -------------------------------------------------------------
+
+
+def s3_media():
+    """A fresh private bucket of a loopback S3 server (beefeed.tests.s3server: moto's server mode, an
+    independent implementation of the S3 API over HTTP); every instance and this process use it through
+    MEDIA_STORAGE=s3, as hosts sharing object storage would. Returns the server's process."""
+    import uuid
+
+    sys.path.insert(0, str(server.ROOT))
+    from beefeed.tests import s3server
+
+    process, endpoint = s3server.start()
+    bucket = f"beefeed-bench-{uuid.uuid4().hex[:8]}"
+    s3server.client(endpoint).create_bucket(Bucket=bucket)
+    os.environ.update(s3server.environment(endpoint, bucket))
+    return process
+
+
 # --- Main -----------------------------------------------------------------------------------
 
 
@@ -436,6 +457,12 @@ def main():
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--pause", type=int, default=60, help="how long the task worker stays stopped")
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--media",
+        choices=["disk", "s3"],
+        default="disk",
+        help="where the instances keep photos: one media directory, or a bucket of a loopback S3 server",
+    )
     args = parser.parse_args()
     scenarios = (
         ["steady", "pg-restart", "kill-worker", "task-worker", "two-instances"]
@@ -444,6 +471,16 @@ def main():
     )
 
     os.environ["MEDIA_ROOT"] = str(server.WORK / "media")
+    bucket_server = s3_media() if args.media == "s3" else None
+    try:
+        return run_scenarios(args, scenarios)
+    finally:
+        if bucket_server:
+            bucket_server.terminate()
+            bucket_server.wait(10)
+
+
+def run_scenarios(args, scenarios):
     server.django_setup()
     from django.db import connections
     from django.utils import timezone
@@ -549,11 +586,17 @@ def main():
         f"gunicorn ({args.workers} sync workers in all), production settings, PostgreSQL, Redis, `db_worker` "
         "sending the WeChat Work robot's messages to a counting webhook on loopback."
     )
-    command = f".venv/bin/python bench/load.py --seconds {args.seconds}" + (
-        f" --scenario {args.scenario}" if args.scenario != "all" else ""
+    if args.media == "s3":
+        note += " Photos in a bucket of moto's S3 server over HTTP on loopback (MEDIA_STORAGE=s3)."
+    command = (
+        f".venv/bin/python bench/load.py --seconds {args.seconds}"
+        + (f" --scenario {args.scenario}" if args.scenario != "all" else "")
+        + (" --media s3" if args.media == "s3" else "")
     )
     record(
-        "Load and faults" + ("" if args.scenario == "all" else f": {args.scenario}"),
+        "Load and faults"
+        + ("" if args.scenario == "all" else f": {args.scenario}")
+        + (", photos in a bucket" if args.media == "s3" else ""),
         command,
         [note, "", *header, *rows],
     )

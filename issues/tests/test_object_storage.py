@@ -224,3 +224,24 @@ def test_erasing_a_volunteer_deletes_their_photos_from_the_bucket(
         client.post(reverse("volunteers:my_data"), {"password": PASSWORD})
     assert not personal & set(s3_media.keys())
     assert set(names_of(report)) <= set(s3_media.keys())  # the report's own photos stay with the report
+
+
+def test_with_a_publicly_readable_bucket_public_files_get_plain_urls_and_private_ones_still_do_not(
+    client, community_a, make_report, volunteer, s3_media, settings
+):
+    from django.core.files.base import ContentFile
+
+    from beefeed.tests.images import jpeg_bytes
+
+    media = settings.STORAGES["default"]
+    settings.STORAGES = {  # AWS_QUERYSTRING_AUTH=0
+        **settings.STORAGES,
+        "default": {**media, "OPTIONS": {**media["OPTIONS"], "querystring_auth": False}},
+    }
+    community_a.seal.save("seal.jpg", ContentFile(jpeg_bytes()))
+    assert community_a.seal.url == f"{s3_media.endpoint}/{s3_media.name}/{community_a.seal.name}"
+    stored = make_report().photos.get()
+    assert stored.image.url == reverse("checked_media", args=[stored.image.name])
+    client.force_login(volunteer.user)
+    location = follow(client, stored.image.url)["Location"]
+    assert "X-Amz-Signature=" in location and s3_media.anonymous_get(location)[0] == 200
