@@ -63,8 +63,9 @@ class MediaStorage(PrivateUrlsMixin, FileSystemStorage):
 
 
 def _is_normal(name):
-    # Names the storage wrote are normal and printable; anything else (a NUL byte, "a/../b") matches no file.
-    return posixpath.normpath(name) == name and name.isprintable()
+    # Names the storage wrote are relative, normal and printable; anything else ("/etc/passwd", "a/../b",
+    # a NUL byte) matches no file.
+    return posixpath.normpath(name) == name and not name.startswith("/") and name.isprintable()
 
 
 def serve_public(request, path):

@@ -13,6 +13,7 @@ Kept apart from beefeed.privatemedia so that an installation on disk never impor
 """
 
 from django.conf import settings
+from django.utils.encoding import filepath_to_uri
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
 
@@ -22,7 +23,7 @@ from beefeed.privatemedia import PrivateUrlsMixin
 class S3MediaStorage(PrivateUrlsMixin, S3Storage):
     def public_url(self, name):
         if self.querystring_auth and not self.custom_domain:
-            return settings.MEDIA_URL + name
+            return settings.MEDIA_URL + filepath_to_uri(name)
         return super().public_url(name)
 
     def signed_url(self, name, *, seconds, cache_control):

@@ -167,7 +167,8 @@ def test_a_public_file_has_a_stable_address_that_redirects_into_the_bucket(clien
     assert url == "/media/" + community_a.seal.name  # no signature to expire in a cached page
     status, body = s3_media.anonymous_get(follow(client, url)["Location"])
     assert status == 200 and body == s3_media.read(community_a.seal.name)
-    assert client.get("/media/seals/missing/../../reports/x.jpg").status_code == 404
+    for trick in ("seals/missing/../../reports/x.jpg", "/etc/passwd", "/" + community_a.seal.name, "seals/"):
+        assert client.get("/media/" + trick).status_code == 404, trick
 
 
 def test_the_retention_sweep_deletes_a_rejected_reports_objects(make_report, coordinator, s3_media):
