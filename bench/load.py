@@ -403,7 +403,8 @@ def across_instances(a, b, people, photo):
 
         connection.close()
         stored = ReportPhoto.objects.filter(report_id=int(done.group(1))).first()
-        served = requests.get(a + stored.image.url, headers=server.PROXY_HEADERS, timeout=10)
+        # The report is not published: its photo is the reporter's to see (an anonymous request gets 404).
+        served = session.get(a + stored.image.url, timeout=10)
         results["photo sent to B, served by A"] = served.status_code == 200 and served.content[:2] == b"\xff\xd8"
     limit = settings.LOGIN_FAILURES_PER_ACCOUNT
     codes = []
