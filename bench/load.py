@@ -101,14 +101,16 @@ def signed_in_session(base, phone, password, stop_at):
         if time.monotonic() > stop_at:
             return None
         try:
-            page = session.get(base + "/login/", timeout=10)
+            # Before the clock starts, so patient: on a busy machine 32 password hashes queue up for many
+            # seconds, and a client that gives up and asks again only adds another hash to the queue.
+            page = session.get(base + "/login/", timeout=60)
             token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
             answer = session.post(
                 base + "/login/",
                 data={"username": phone, "password": password, "csrfmiddlewaretoken": token},
                 headers={"Origin": "https://" + base.split("//", 1)[1]},
                 allow_redirects=False,
-                timeout=10,
+                timeout=60,
             )
             if answer.status_code == 302 and "sessionid" in session.cookies:
                 return session
@@ -179,7 +181,7 @@ def reader(n, bases, published, stop_at, tally):
             time.sleep(0.5)
 
 
-def sign_in_couriers(bases, people, within=120):
+def sign_in_couriers(bases, people, within=300):
     """Every courier signed in before the clock starts (a password hash costs real CPU)."""
     sessions = [None] * COURIERS
     deadline = time.monotonic() + within
@@ -432,7 +434,9 @@ def across_instances(a, b, people, photo):
 def s3_media():
     """A fresh private bucket of a loopback S3 server (beefeed.tests.s3server: moto's server mode, an
     independent implementation of the S3 API over HTTP); every instance and this process use it through
-    MEDIA_STORAGE=s3, as hosts sharing object storage would. Returns the server's process."""
+    MEDIA_STORAGE=s3, as hosts sharing object storage would. The server keeps nothing when it stops, so
+    the bench's media directory is copied in (the rows of earlier runs find their files) and the bucket
+    is copied back out at the end (`mirror_back`). Returns the server's process and the bucket's client."""
     import uuid
 
     sys.path.insert(0, str(server.ROOT))
@@ -440,9 +444,25 @@ def s3_media():
 
     process, endpoint = s3server.start()
     bucket = f"beefeed-bench-{uuid.uuid4().hex[:8]}"
-    s3server.client(endpoint).create_bucket(Bucket=bucket)
+    client = s3server.client(endpoint)
+    client.create_bucket(Bucket=bucket)
+    media = Path(os.environ["MEDIA_ROOT"])
+    for path in media.rglob("*"):
+        if path.is_file():
+            client.upload_file(str(path), bucket, path.relative_to(media).as_posix())
     os.environ.update(s3server.environment(endpoint, bucket))
-    return process
+    return process, client
+
+
+def mirror_back(client):
+    """The bucket's objects into the media directory, for the runs that follow on disk."""
+    media, bucket = Path(os.environ["MEDIA_ROOT"]), os.environ["AWS_STORAGE_BUCKET_NAME"]
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        for entry in page.get("Contents", ()):
+            target = media / entry["Key"]
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                client.download_file(bucket, entry["Key"], str(target))
 
 
 # --- Main -----------------------------------------------------------------------------------
@@ -472,11 +492,12 @@ def main():
     )
 
     os.environ["MEDIA_ROOT"] = str(server.WORK / "media")
-    bucket_server = s3_media() if args.media == "s3" else None
+    bucket_server, bucket = s3_media() if args.media == "s3" else (None, None)
     try:
         return run_scenarios(args, scenarios)
     finally:
         if bucket_server:
+            mirror_back(bucket)
             bucket_server.terminate()
             bucket_server.wait(10)
 
