@@ -286,6 +286,8 @@ elif MEDIA_STORAGE == "s3":
             f"{_endpoint.scheme}://{_endpoint.netloc}",
             f"{_endpoint.scheme}://{AWS_STORAGE_BUCKET_NAME}.{_endpoint.netloc}",
             *([f"{_s3['url_protocol']}//{_s3['custom_domain']}"] if _s3["custom_domain"] else []),
+            # AWS signs us-east-1 URLs with its global host.
+            *([] if _s3["endpoint_url"] else [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"]),
         ],
     )
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += MEDIA_ORIGINS
