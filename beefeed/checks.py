@@ -20,8 +20,18 @@ def shared_cache(app_configs, **kwargs):
 
 @register(Tags.security, deploy=True)
 def private_media_through_the_proxy(app_configs, **kwargs):
-    if settings.SERVE_MEDIA or settings.MEDIA_ACCEL_REDIRECT:
+    if settings.SERVE_MEDIA or settings.MEDIA_ACCEL_REDIRECT or settings.MEDIA_SIGNED_REDIRECT:
         return []
+    if settings.MEDIA_STORAGE == "s3":
+        return [
+            Warning(
+                "MEDIA_SIGNED_REDIRECT is off: every private photo is fetched from the bucket and streamed by a "
+                "gunicorn worker.",
+                hint="If the browsers can reach the bucket's endpoint, set MEDIA_SIGNED_REDIRECT=1 (the default "
+                "with MEDIA_STORAGE=s3).",
+                id="beefeed.W003",
+            )
+        ]
     return [
         Warning(
             "MEDIA_ACCEL_REDIRECT is not set: every private photo is streamed by a gunicorn worker.",

@@ -1,6 +1,6 @@
-"""Files in MEDIA_ROOT against the rows that name them.
+"""The files of the default storage (MEDIA_ROOT, or a bucket) against the rows that name them.
 
-A photo is written to disk just before its row is inserted, and the row commits with the
+A photo is written to the storage just before its row is inserted, and the row commits with the
 report. Every failure that raises removes the files again (issues.workflow); only a process
 killed in those few milliseconds (SIGKILL, power loss) can leave a file no row names. `scan()`
 finds such orphans, and rows whose file is gone; `remove_orphans()` deletes orphans older than
@@ -10,14 +10,14 @@ Apps register retention sweeps (`register_retention`): files whose rows have bee
 enough, e.g. the photos of reports not accepted (issues.retention). `apply_retention()` runs them.
 """
 
-import os
-import time
+import posixpath
 from dataclasses import dataclass, field
-from pathlib import Path
+from datetime import timedelta
 
 from django.apps import apps
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db.models import FileField
+from django.utils import timezone
 
 _retention_sweeps = []
 
@@ -53,24 +53,27 @@ def _named_files():
     return named
 
 
-def _files_on_disk(root):
-    for directory, _, files in os.walk(root):
-        for filename in files:
-            path = Path(directory) / filename
-            yield path.relative_to(root).as_posix(), path
+def _stored_names(storage, directory=""):
+    """Every file's name in `storage`, walked with listdir (on disk and in a bucket alike)."""
+    try:
+        directories, files = storage.listdir(directory)
+    except FileNotFoundError:  # no media root yet
+        return
+    for filename in files:
+        yield posixpath.join(directory, filename)
+    for name in directories:
+        yield from _stored_names(storage, posixpath.join(directory, name))
 
 
 def scan():
-    root = Path(settings.MEDIA_ROOT)
     named = _named_files()
     result = Scan(rows=len(named))
     seen = set()
-    if root.is_dir():
-        for name, _ in _files_on_disk(root):
-            result.files += 1
-            seen.add(name)
-            if name not in named:
-                result.orphans.append(name)
+    for name in _stored_names(default_storage):
+        result.files += 1
+        seen.add(name)
+        if name not in named:
+            result.orphans.append(name)
     result.missing = [(label, pk, name) for name, (label, pk) in named.items() if name not in seen]
     result.orphans.sort()
     return result
@@ -78,14 +81,12 @@ def scan():
 
 def remove_orphans(older_than_seconds):
     """Delete orphan files last written more than `older_than_seconds` ago; returns their names."""
-    root = Path(settings.MEDIA_ROOT)
-    cutoff = time.time() - older_than_seconds
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     removed = []
     for name in scan().orphans:
-        path = root / name
         try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
+            if default_storage.get_modified_time(name) < cutoff:
+                default_storage.delete(name)
                 removed.append(name)
         except FileNotFoundError:
             continue

@@ -7,6 +7,7 @@ Production values are documented in `.env.example` and the README.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 import xstatic.pkg.leaflet
@@ -261,9 +262,63 @@ MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Where `manage.py backup` writes its sets (database dump, media archive, manifest) by default.
 BACKUP_DIR = env.str("BACKUP_DIR", default="")
-STORAGES = {
+# Where uploaded files live: "filesystem" (MEDIA_ROOT, the default) or "s3", any S3-compatible object
+# storage (Alibaba OSS, Tencent COS, MinIO, AWS) through django-storages (beefeed.s3media). Setting
+# AWS_STORAGE_BUCKET_NAME alone chooses "s3".
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="s3" if AWS_STORAGE_BUCKET_NAME else "filesystem")
+if MEDIA_STORAGE == "filesystem":
     # Files in private directories get the checked URL /photos/… (beefeed.privatemedia).
-    "default": {"BACKEND": "beefeed.privatemedia.MediaStorage"},
+    _media_storage = {"BACKEND": "beefeed.privatemedia.MediaStorage"}
+elif MEDIA_STORAGE == "s3":
+    if not AWS_STORAGE_BUCKET_NAME:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME (the bucket for uploaded photos).")
+    _media_storage = {
+        "BACKEND": "beefeed.s3media.S3MediaStorage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            # The service's S3 address, e.g. https://oss-cn-hangzhou.aliyuncs.com (OSS),
+            # https://cos.ap-guangzhou.myqcloud.com (COS), http://10.0.0.5:9000 (MinIO); empty: AWS.
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            # "virtual" (bucket.host: OSS and COS need it) or "path" (host/bucket: MinIO); empty: boto3's choice.
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+            "signature_version": env.str("AWS_S3_SIGNATURE_VERSION", default="s3v4"),
+            # A key prefix inside the bucket, e.g. "beefeed/".
+            "location": env.str("AWS_LOCATION", default=""),
+            # A domain (CDN) that serves the bucket's public files; empty: none.
+            "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+            "url_protocol": env.str("AWS_S3_URL_PROTOCOL", default="https:"),
+            # Public files (station photos, seals, reward pictures): off if the bucket lets anyone read
+            # stations/, seals/ and rewards/ (plain URLs); on: served at MEDIA_URL, which redirects to
+            # a signed URL. Private photos are never given a bucket URL in a page (beefeed.privatemedia).
+            "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=True),
+            # Never overwrite an object: a name already taken gets a new one, as on disk.
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
+    # Pages show the bucket's pictures: its addresses join the CSP's img-src (the endpoint, path and
+    # virtual-host style, and the custom domain), or MEDIA_ORIGINS if given.
+    _s3 = _media_storage["OPTIONS"]
+    _endpoint = urlsplit(_s3["endpoint_url"] or f"https://s3.{_s3['region_name'] or 'us-east-1'}.amazonaws.com")
+    MEDIA_ORIGINS = env.list(
+        "MEDIA_ORIGINS",
+        default=[
+            f"{_endpoint.scheme}://{_endpoint.netloc}",
+            f"{_endpoint.scheme}://{AWS_STORAGE_BUCKET_NAME}.{_endpoint.netloc}",
+            *([f"{_s3['url_protocol']}//{_s3['custom_domain']}"] if _s3["custom_domain"] else []),
+            # AWS signs us-east-1 URLs with its global host.
+            *([] if _s3["endpoint_url"] else [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"]),
+        ],
+    )
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += MEDIA_ORIGINS
+else:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3, not {MEDIA_STORAGE!r}.")
+STORAGES = {
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -276,6 +331,16 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 # The proxy's internal location for private media (nginx X-Accel-Redirect, e.g. /protected-media/);
 # empty: Django sends the file itself.
 MEDIA_ACCEL_REDIRECT = env.str("MEDIA_ACCEL_REDIRECT", default="")
+# With MEDIA_STORAGE=s3: a photo this visitor may see is answered with a redirect to a signed URL of
+# the bucket, valid this many seconds (off: Django streams it from the bucket, for a bucket the
+# browsers cannot reach). The signed URL is only ever in that redirect, never in a page.
+MEDIA_SIGNED_REDIRECT = env.bool("MEDIA_SIGNED_REDIRECT", default=MEDIA_STORAGE == "s3")
+MEDIA_SIGNED_URL_SECONDS = env.int("MEDIA_SIGNED_URL_SECONDS", default=120)
+if MEDIA_STORAGE == "s3" and MEDIA_ACCEL_REDIRECT:
+    raise ImproperlyConfigured(
+        "MEDIA_ACCEL_REDIRECT sends files from the proxy's disk: with MEDIA_STORAGE=s3 leave it empty "
+        "(private photos are redirected to signed URLs, or streamed with MEDIA_SIGNED_REDIRECT=0)."
+    )
 # Photos of reports not accepted are deleted this many days after the rejection (manage.py media_check).
 REJECTED_PHOTO_RETENTION_DAYS = env.int("REJECTED_PHOTO_RETENTION_DAYS", default=30)
 # A pledge's contact (and the giver's own name and message) is erased this many days after the

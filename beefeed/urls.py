@@ -34,8 +34,9 @@ urlpatterns = [
     path("", include("stations.urls")),
 ]
 
-if settings.SERVE_MEDIA:
-    # The embedded run serves public media itself; production leaves it to the proxy.
+if settings.SERVE_MEDIA or settings.MEDIA_STORAGE == "s3":
+    # The embedded run serves public media itself; production on disk leaves it to the proxy. In a
+    # bucket that nobody may read unsigned, MEDIA_URL redirects to a signed URL (beefeed.s3media).
     # (django.conf.urls.static.static() would do nothing when DEBUG is off.)
     urlpatterns += [
         re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", privatemedia.serve_public, name="media")

@@ -148,22 +148,23 @@ def seed():
             Report.objects.bulk_create(batch)
 
     if not ReportEvent.objects.exists():
-        # One real processed photo on disk that every row points at (the rows are what is measured).
-        from django.conf import settings
+        # One real processed photo stored once that every row points at (the rows are what is measured).
+        from django.core.files.base import ContentFile
+        from django.core.files.storage import default_storage
         from PIL import Image
 
         from beefeed import photos as photo_processing
 
-        folder = Path(settings.MEDIA_ROOT) / "bench"
-        folder.mkdir(parents=True, exist_ok=True)
         image = Image.new("RGB", (1600, 1200), (120, 140, 160))
         import io
 
         out = io.BytesIO()
         image.save(out, "JPEG")
         processed = photo_processing.process_bytes(out.getvalue())
-        (folder / "photo.jpg").write_bytes(processed.full)
-        (folder / "photo_t.jpg").write_bytes(processed.thumbnail)
+        # Through the media storage (MEDIA_ROOT, or the bucket with MEDIA_STORAGE=s3), under fixed names.
+        for name, data in (("bench/photo.jpg", processed.full), ("bench/photo_t.jpg", processed.thumbnail)):
+            if not default_storage.exists(name):
+                default_storage.save(name, ContentFile(data))
         events, photos = [], []
         for pk, state, created in Report.objects.values_list("pk", "state", "created_at").iterator(chunk_size=5000):
             events.append(

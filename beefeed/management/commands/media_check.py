@@ -5,10 +5,10 @@ from beefeed import mediafiles
 
 class Command(BaseCommand):
     help = (
-        "Compare the files in MEDIA_ROOT with the rows that name them: list orphan files (no row) and rows "
-        "whose file is missing. Exit status 1 if there are any. --remove-orphans first deletes the files "
-        "kept past their retention (photos of reports not accepted), then orphans older than --older-than "
-        "minutes (default 60)."
+        "Compare the files in the media storage (MEDIA_ROOT, or the bucket) with the rows that name them: "
+        "list orphan files (no row) and rows whose file is missing. Exit status 1 if there are any. "
+        "--remove-orphans first deletes the files kept past their retention (photos of reports not "
+        "accepted), then orphans older than --older-than minutes (default 60)."
     )
 
     def add_arguments(self, parser):
