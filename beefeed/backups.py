@@ -53,6 +53,14 @@ def _sha256(path):
     return digest.hexdigest()
 
 
+def _files_under(root):
+    """(relative name, path) of every file under `root`."""
+    for directory, _dirs, files in os.walk(root):
+        for filename in files:
+            path = Path(directory) / filename
+            yield path.relative_to(root).as_posix(), path
+
+
 def _tables():
     """Every table of the project's models (and Django's), once."""
     return sorted({m._meta.db_table for m in apps.get_models(include_auto_created=True) if m._meta.managed})
@@ -122,8 +130,8 @@ def make(dest, *, now=None):
     root = Path(settings.MEDIA_ROOT)
     files = {}
     with tarfile.open(folder / MEDIA, "w") as archive:
-        if root.is_dir():
-            for name, path in sorted(mediafiles._files_on_disk(root)):
+        if root.is_dir() and settings.MEDIA_STORAGE == "filesystem":  # a bucket is backed up by its own versioning
+            for name, path in sorted(_files_under(root)):
                 archive.add(path, arcname=name, recursive=False)
                 files[name] = {"size": path.stat().st_size, "sha256": _sha256(path)}
     manifest = {
@@ -131,7 +139,8 @@ def make(dest, *, now=None):
         "engine": vendor,
         "tables": counts,
         "media": files,
-        "missing_media": sorted(named - set(files)),
+        "media_storage": settings.MEDIA_STORAGE,
+        "missing_media": sorted(named - set(files)) if settings.MEDIA_STORAGE == "filesystem" else [],
         "dump_sha256": _sha256(folder / DUMP),
         "media_sha256": _sha256(folder / MEDIA),
     }
