@@ -48,7 +48,7 @@ def test_the_nearest_open_station_with_a_charger_and_directions(browser, live_se
     page.wait_for_url("**lat=*")
     cards = page.locator(".station-card h3")
     assert cards.all_inner_texts() == ["龙北社区夜宵驿站"]  # the closer one with a charger is closed now
-    assert "km" in page.locator(".station-card .distance").first.inner_text()
+    assert "公里" in page.locator(".station-card .distance").first.inner_text()  # 1.4 公里, as Chinese writes it
 
     # The marker opens with the hand-off to Amap, in WGS-84.
     page.locator("#map[data-ready='1']").wait_for()
