@@ -25,3 +25,11 @@ accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 # number or password can end up there.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker):
+    """A worker that starts after one was killed settles the uploads the dead one left half-way
+    (beefeed.staging): moved into place if their report committed, removed otherwise."""
+    from beefeed import staging
+
+    staging.settle_gone_writers()

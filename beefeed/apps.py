@@ -9,8 +9,14 @@ class BeefeedConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from beefeed import checks  # noqa: F401 (registers the deploy checks)
+        from beefeed import (
+            checks,  # noqa: F401 (registers the deploy checks)
+            mediafiles,
+            privatemedia,
+        )
         from beefeed.roles import sync_roles
 
         # Last app to migrate triggers it too; sync_roles is idempotent.
         post_migrate.connect(sync_roles, dispatch_uid="beefeed.sync_roles")
+        # Uploads waiting for their rows to commit (beefeed.staging) are nobody's to see.
+        privatemedia.protect(mediafiles.STAGING, lambda request, name: None)

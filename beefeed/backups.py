@@ -126,12 +126,14 @@ def make(dest, *, now=None):
         target.close()
     else:
         raise BackupError(f"backups of {vendor} databases are not supported")
-    named = set(mediafiles._named_files())
+    named = set(mediafiles.named_files())
     root = Path(settings.MEDIA_ROOT)
     files = {}
     with tarfile.open(folder / MEDIA, "w") as archive:
         if root.is_dir() and settings.MEDIA_STORAGE == "filesystem":  # a bucket is backed up by its own versioning
             for name, path in sorted(_files_under(root)):
+                if name.startswith(mediafiles.STAGING + "/"):
+                    continue  # uploads not committed yet (beefeed.staging)
                 archive.add(path, arcname=name, recursive=False)
                 files[name] = {"size": path.stat().st_size, "sha256": _sha256(path)}
     manifest = {

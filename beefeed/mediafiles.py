@@ -1,16 +1,16 @@
 """The files of the default storage (MEDIA_ROOT, or a bucket) against the rows that name them.
 
-A photo is written to the storage just before its row is inserted, and the row commits with the
-report. Every failure that raises removes the files again (issues.workflow); only a process
-killed in those few milliseconds (SIGKILL, power loss) can leave a file no row names. `scan()`
-finds such orphans, and rows whose file is gone; `remove_orphans()` deletes orphans older than
-a grace period (younger ones may belong to an upload that is committing right now).
+An upload is written under staging/ and moved to its name after its row has committed
+(beefeed.staging), so a killed process leaves nothing beside the rows' files. `scan()` finds
+files no row names (orphans, e.g. from an older version or a hand-made copy), rows whose file is
+gone, and what waits under staging/; `remove_orphans()` deletes orphans older than a grace period.
 
 Apps register retention sweeps (`register_retention`): files whose rows have been kept long
 enough, e.g. the photos of reports not accepted (issues.retention). `apply_retention()` runs them.
 """
 
 import posixpath
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -20,6 +20,8 @@ from django.db.models import FileField
 from django.utils import timezone
 
 _retention_sweeps = []
+
+STAGING = "staging"  # beefeed.staging: uploads waiting for their rows to commit, never served
 
 
 def register_retention(sweep):
@@ -37,15 +39,30 @@ class Scan:
     rows: int = 0
     orphans: list = field(default_factory=list)  # relative paths on disk that no row names
     missing: list = field(default_factory=list)  # (model label, pk, name) whose file is gone
+    staged: list = field(default_factory=list)  # under staging/: uploads in progress, or left by a killed process
 
 
-def _named_files():
-    """{name: (model label, pk)} for every FileField/ImageField value in the database."""
-    named = {}
+def _file_fields():
+    """(model, [file field names]) for every concrete model with files."""
     for model in apps.get_models():
         fields = [f.name for f in model._meta.concrete_fields if isinstance(f, FileField)]
-        if not fields or model._meta.proxy:
-            continue
+        if fields and not model._meta.proxy:
+            yield model, fields
+
+
+def is_named(name):
+    """Whether a row names the file `name`."""
+    return any(
+        model._default_manager.filter(**{field_name: name}).exists()
+        for model, fields in _file_fields()
+        for field_name in fields
+    )
+
+
+def named_files():
+    """{name: (model label, pk)} for every FileField/ImageField value in the database."""
+    named = {}
+    for model, fields in _file_fields():
         for row in model._default_manager.values_list("pk", *fields).iterator(chunk_size=5000):
             for name in row[1:]:
                 if name:
@@ -53,7 +70,7 @@ def _named_files():
     return named
 
 
-def _stored_names(storage, directory=""):
+def stored_names(storage, directory="") -> Iterable[str]:
     """Every file's name in `storage`, walked with listdir (on disk and in a bucket alike)."""
     try:
         directories, files = storage.listdir(directory)
@@ -62,20 +79,24 @@ def _stored_names(storage, directory=""):
     for filename in files:
         yield posixpath.join(directory, filename)
     for name in directories:
-        yield from _stored_names(storage, posixpath.join(directory, name))
+        yield from stored_names(storage, posixpath.join(directory, name))
 
 
 def scan():
-    named = _named_files()
+    named = named_files()
     result = Scan(rows=len(named))
     seen = set()
-    for name in _stored_names(default_storage):
+    for name in stored_names(default_storage):
+        if name.startswith(STAGING + "/"):
+            result.staged.append(name)
+            continue
         result.files += 1
         seen.add(name)
         if name not in named:
             result.orphans.append(name)
     result.missing = [(label, pk, name) for name, (label, pk) in named.items() if name not in seen]
     result.orphans.sort()
+    result.staged.sort()
     return result
 
 

@@ -13,7 +13,8 @@ report and the home page. After each scenario:
   the database for the run number the acknowledged ones (plus, under a fault, those whose
   answer was lost after the commit: counted and shown, never silently);
 - every report of the run has its photo row, and `beefeed.mediafiles.scan()` finds no file
-  without a row and no row without its file.
+  without a row, no row without its file, and nothing left under staging/ (beefeed.staging: a
+  killed worker's uploads are settled by the worker that replaces it).
 
 Scenarios: steady; pg-restart (`pg_ctlcluster … restart` after a third of the run: the time
 from PostgreSQL answering again to the first page served is the recovery time, target ≤ 5 s);
@@ -246,6 +247,9 @@ def check_database(tally, since, couriers):
         "unanswered": len(unanswered),
         "half_saved": half_saved,
         "orphans": len(scan.orphans),
+        # Under staging/ after the run: what a killed worker left and its replacement did not settle.
+        "staged": len(scan.staged),
+        "staged_names": scan.staged[:5],
         "missing": len(missing),
         "orphan_names": scan.orphans[:5],
     }
@@ -266,6 +270,8 @@ def verdict(tally, db, allow_unanswered=False, allow_503=False):
         problems.append(f"{db['half_saved']} reports without their photo row")
     if db["orphans"] or db["missing"]:
         problems.append(f"media: {db['orphans']} orphan files {db['orphan_names']}, {db['missing']} missing files")
+    if db["staged"]:
+        problems.append(f"media: {db['staged']} uploads left under staging/ {db['staged_names']}")
     return problems
 
 
@@ -281,7 +287,7 @@ def summary_row(name, seconds, tally, db, extra, problems):
     return (
         f"| {name} | {seconds} s | {submits} | {db['acked']} | {db['in_db']} | {db['lost']} | {db['unanswered']} | "
         f"{reads} | {five} ({clean_503} clean 503) | {tally.connection_errors} | {db['half_saved']} | "
-        f"{db['orphans']} / {db['missing']} | {notes or '—'} | {outcome} |"
+        f"{db['orphans']} / {db['missing']} / {db['staged']} | {notes or '—'} | {outcome} |"
     )
 
 
@@ -538,7 +544,7 @@ def run_scenarios(args, scenarios):
 
     header = [
         "| scenario | time | submissions | acknowledged | in database | lost | saved, answer lost | reads "
-        "| 5xx | connection errors | reports without photo | orphan / missing files | during the run | verdict |",
+        "| 5xx | connection errors | reports without photo | orphan / missing / staged files | during the run | verdict |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     rows, failed = [], False

@@ -1,6 +1,7 @@
 """The pages work with the keyboard alone: a courier joins without touching the mouse."""
 
 import pytest
+from playwright.sync_api import expect
 
 from beefeed.models import Organization
 from browser_tests.conftest import DESK, open_page
@@ -43,7 +44,10 @@ def test_joining_with_the_keyboard_alone(browser, live_server, community):
     page.keyboard.press("Space")
     page.keyboard.press("Enter")
     page.wait_for_url(live_server.url + "/volunteers/joined/")
-    # The password field has the focus; the number is filled in.
+    # The password field has the focus (Chromium applies autofocus after the page has loaded, at
+    # the next frame); the number is filled in.
+    expect(page.locator("#id_password")).to_be_focused()
+    expect(page.locator("#id_username")).to_have_value("13912345678")
     page.keyboard.type("honey-bee-2026")
     page.keyboard.press("Enter")
     page.wait_for_url(live_server.url + "/me/")

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from PIL import Image, JpegImagePlugin, UnidentifiedImageError
 
-from beefeed import generations
+from beefeed import generations, staging
 from beefeed.photos import THUMB_SIZE
 from issues.models import Action, Report, ReportEvent, ReportPhoto
 
@@ -189,65 +189,57 @@ def moderate(report, *, by, public_description=None, photos=None, now=None):
             areas = parse_areas(change["areas"], number=number) if "areas" in change else photo.covered
             wanted[photo.pk] = (bool(change["hidden"]) if "hidden" in change else photo.hidden, areas)
     # The pictures are made before the row is locked (they take a moment); the lock then decides.
-    rendered, written = {}, []
-    try:
-        for number, photo in enumerate(numbered_photos(report), start=1):
-            if photo.pk in wanted and wanted[photo.pk][1] and wanted[photo.pk][1] != photo.covered:
-                rendered[photo.pk] = _render(photo, wanted[photo.pk][1], number=number)
-        with transaction.atomic():
-            current = Report.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=report.pk)
-            done, replaced = [], []
-            if text is not None and text != current.public_description:
-                current.public_description = text
-                current.save(update_fields=["public_description", "updated_at"])
-                done.append(
-                    _("public description edited") if text else _("public description back to the courier's own")
-                )
-            for number, photo in enumerate(numbered_photos(current), start=1):
-                if photo.pk not in wanted:
-                    continue
-                hidden, areas = wanted[photo.pk]
-                fields = []
-                if hidden != photo.hidden:
-                    photo.hidden = hidden
-                    fields.append("hidden")
-                    done.append((_("photo %(n)d hidden") if hidden else _("photo %(n)d shown again")) % {"n": number})
-                if areas != photo.covered:
-                    replaced += [f.name for f in (photo.public_image, photo.public_thumbnail) if f]
-                    if areas:
-                        # Drawn on a copy read before the lock; rendered now if someone changed it meanwhile.
-                        files = rendered.get(photo.pk) or _render(photo, areas, number=number)
-                        photo.public_image.save(files.full.name, files.full, save=False)
-                        written.append(photo.public_image.name)
-                        photo.public_thumbnail.save(files.thumbnail.name, files.thumbnail, save=False)
-                        written.append(photo.public_thumbnail.name)
-                        done.append(_("photo %(n)d: %(count)d areas covered") % {"n": number, "count": len(areas)})
-                    else:
-                        photo.public_image = photo.public_thumbnail = ""
-                        done.append(_("photo %(n)d: covered areas removed") % {"n": number})
-                    photo.covered = areas
-                    fields += ["covered", "public_image", "public_thumbnail"]
-                if fields:
-                    photo.save(update_fields=fields)
-            if not done:
-                return None
-            event = ReportEvent.objects.create(
-                report=current,
-                action=Action.MODERATE,
-                actor=by,
-                from_state=current.state,
-                to_state=current.state,
-                organization=current.assignee,
-                note=pgettext("list separator", "; ").join(str(item) for item in done),
-                is_public=False,
-                created_at=now,
-            )
-            # The board's pages and counts are cached per generation of the reports: forget them.
-            generations.changed("reports")
-            transaction.on_commit(lambda: _delete_files(replaced))
-    except BaseException:
-        _delete_files(written)
-        raise
+    rendered = {}
+    for number, photo in enumerate(numbered_photos(report), start=1):
+        if photo.pk in wanted and wanted[photo.pk][1] and wanted[photo.pk][1] != photo.covered:
+            rendered[photo.pk] = _render(photo, wanted[photo.pk][1], number=number)
+    with staging.uploads() as uploads, transaction.atomic():
+        current = Report.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=report.pk)
+        done, replaced = [], []
+        if text is not None and text != current.public_description:
+            current.public_description = text
+            current.save(update_fields=["public_description", "updated_at"])
+            done.append(_("public description edited") if text else _("public description back to the courier's own"))
+        for number, photo in enumerate(numbered_photos(current), start=1):
+            if photo.pk not in wanted:
+                continue
+            hidden, areas = wanted[photo.pk]
+            fields = []
+            if hidden != photo.hidden:
+                photo.hidden = hidden
+                fields.append("hidden")
+                done.append((_("photo %(n)d hidden") if hidden else _("photo %(n)d shown again")) % {"n": number})
+            if areas != photo.covered:
+                replaced += [f.name for f in (photo.public_image, photo.public_thumbnail) if f]
+                if areas:
+                    # Drawn on a copy read before the lock; rendered now if someone changed it meanwhile.
+                    files = rendered.get(photo.pk) or _render(photo, areas, number=number)
+                    uploads.put(photo.public_image, files.full)
+                    uploads.put(photo.public_thumbnail, files.thumbnail)
+                    done.append(_("photo %(n)d: %(count)d areas covered") % {"n": number, "count": len(areas)})
+                else:
+                    photo.public_image = photo.public_thumbnail = ""
+                    done.append(_("photo %(n)d: covered areas removed") % {"n": number})
+                photo.covered = areas
+                fields += ["covered", "public_image", "public_thumbnail"]
+            if fields:
+                photo.save(update_fields=fields)
+        if not done:
+            return None
+        event = ReportEvent.objects.create(
+            report=current,
+            action=Action.MODERATE,
+            actor=by,
+            from_state=current.state,
+            to_state=current.state,
+            organization=current.assignee,
+            note=pgettext("list separator", "; ").join(str(item) for item in done),
+            is_public=False,
+            created_at=now,
+        )
+        # The board's pages and counts are cached per generation of the reports: forget them.
+        generations.changed("reports")
+        staging.after_commit(lambda: _delete_files(replaced))
     report.refresh_from_db()
     return event
 
@@ -261,5 +253,5 @@ def _delete_files(names):
     for name in names:
         try:
             default_storage.delete(name)
-        except OSError:
+        except Exception:  # the disk, or a bucket out of reach (botocore's errors are no OSError)
             logger.warning("could not remove replaced photo file %s", name)

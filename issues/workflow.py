@@ -28,6 +28,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from beefeed import staging
 from issues import awards, forms, notifications
 from issues.deadlines import deadline_for
 from issues.models import (
@@ -246,58 +247,47 @@ def _create_report(
     if latitude is None and not (address or "").strip():
         raise TransitionError(_("Give the place: share your position or type the address."))
     now = now or timezone.now()
-    written = []
-    try:
-        with transaction.atomic():
-            report = Report.objects.create(
-                reporter=reporter,
-                category=category,
-                description=description.strip(),
-                community=community,
-                latitude=latitude,
-                longitude=longitude,
-                address=(address or "").strip(),
-                station=station,
-                campaign=campaign,
-                created_at=now,
-                client_key=client_key,
-            )
-            for photo in photos:
-                written += _attach_photo(report, photo, ReportPhoto.Kind.BEFORE)
-            event = ReportEvent.objects.create(
-                report=report,
-                action=Action.SUBMIT,
-                actor=actor,
-                note=note,
-                from_state="",
-                to_state=State.SUBMITTED,
-                is_public=True,
-                created_at=now,
-            )
-            if entered is not None:
-                entered_by, entry_note = entered
-                _event(report, Action.ENTER, by=entered_by, note=entry_note, now=now)
-            if notify:
-                notifications.queue(event)
-    except BaseException:
-        _delete_files(written)
-        raise
+    with staging.uploads() as uploads, transaction.atomic():
+        report = Report.objects.create(
+            reporter=reporter,
+            category=category,
+            description=description.strip(),
+            community=community,
+            latitude=latitude,
+            longitude=longitude,
+            address=(address or "").strip(),
+            station=station,
+            campaign=campaign,
+            created_at=now,
+            client_key=client_key,
+        )
+        for photo in photos:
+            _attach_photo(report, photo, ReportPhoto.Kind.BEFORE, uploads)
+        event = ReportEvent.objects.create(
+            report=report,
+            action=Action.SUBMIT,
+            actor=actor,
+            note=note,
+            from_state="",
+            to_state=State.SUBMITTED,
+            is_public=True,
+            created_at=now,
+        )
+        if entered is not None:
+            entered_by, entry_note = entered
+            _event(report, Action.ENTER, by=entered_by, note=entry_note, now=now)
+        if notify:
+            notifications.queue(event)
     return report
 
 
-def _attach_photo(report, processed, kind):
+def _attach_photo(report, processed, kind, uploads):
+    """A photo row for `report`; its files wait under staging/ until the report commits (beefeed.staging)."""
     full, thumb = processed.files()
     photo = ReportPhoto(report=report, kind=kind)
-    photo.image.save(full.name, full, save=False)
-    names = [photo.image.name]
-    photo.thumbnail.save(thumb.name, thumb, save=False)
-    names.append(photo.thumbnail.name)
-    try:
-        photo.save()
-    except BaseException:
-        _delete_files(names)
-        raise
-    return names
+    uploads.put(photo.image, full)
+    uploads.put(photo.thumbnail, thumb)
+    photo.save()
 
 
 def _delete_files(names):
@@ -306,8 +296,8 @@ def _delete_files(names):
     for name in names:
         try:
             default_storage.delete(name)
-        except OSError:
-            logger.warning("could not remove orphan photo file %s", name)
+        except Exception:  # the disk, or a bucket out of reach (botocore's errors are no OSError)
+            logger.warning("could not remove photo file %s", name)
 
 
 # --- Moves --------------------------------------------------------------------
@@ -380,11 +370,11 @@ def _reject(report, *, reason, duplicate_of, **data):
     return None
 
 
-def _resolve(report, *, now, note, photos, files, **data):
+def _resolve(report, *, now, note, photos, uploads, **data):
     report.resolution_note = note
     report.resolved_at = now
     for photo in photos:
-        files.extend(_attach_photo(report, photo, ReportPhoto.Kind.AFTER))
+        _attach_photo(report, photo, ReportPhoto.Kind.AFTER, uploads)
     return None
 
 
@@ -672,50 +662,45 @@ def transition(report, action, *, by, seen_state, now=None, notify=True, **data)
         ) from None
     now = now or timezone.now()
     data = move.clean(report, data)
-    files = []
-    try:
-        with transaction.atomic():
-            current = (
-                Report.objects.select_for_update(of=("self",)).select_related("category", "assignee").get(pk=report.pk)
-            )
-            if current.state not in move.frm:
-                if current.state != seen_state:
-                    raise TransitionError(
-                        _("Report %(ref)s has already moved on: it is now “%(state)s”. Reload to see the latest.")
-                        % {"ref": current.reference, "state": current.get_state_display()}
-                    )
+    with staging.uploads() as uploads, transaction.atomic():
+        current = (
+            Report.objects.select_for_update(of=("self",)).select_related("category", "assignee").get(pk=report.pk)
+        )
+        if current.state not in move.frm:
+            if current.state != seen_state:
                 raise TransitionError(
-                    _("Report %(ref)s cannot be changed this way while it is “%(state)s”.")
+                    _("Report %(ref)s has already moved on: it is now “%(state)s”. Reload to see the latest.")
                     % {"ref": current.reference, "state": current.get_state_display()}
                 )
-            if not move.who(by, current, data):
-                raise TransitionError(_("You may not do this with report %(ref)s.") % {"ref": current.reference})
-            organization = move.effect(current, by=by, now=now, files=files, **data)
-            if move.ends_extension:
-                ExtensionRequest.objects.filter(report=current, status=ExtensionRequest.Status.PENDING).update(
-                    status=ExtensionRequest.Status.REFUSED, decided_at=now, decision_note=_("The report moved on.")
-                )
-            from_state = current.state
-            current.state = move.to
-            current.save()
-            event = ReportEvent.objects.create(
-                report=current,
-                action=move.action,
-                actor=by,
-                from_state=from_state,
-                to_state=move.to,
-                organization=organization,
-                note=data.get("note") or "",
-                is_public=move.public,
-                created_at=now,
+            raise TransitionError(
+                _("Report %(ref)s cannot be changed this way while it is “%(state)s”.")
+                % {"ref": current.reference, "state": current.get_state_display()}
             )
-            if move.pays:
-                move.pays(current, by=by, now=now)
-            if notify:
-                notifications.queue(event)
-    except BaseException:
-        _delete_files(files)
-        raise
+        if not move.who(by, current, data):
+            raise TransitionError(_("You may not do this with report %(ref)s.") % {"ref": current.reference})
+        organization = move.effect(current, by=by, now=now, uploads=uploads, **data)
+        if move.ends_extension:
+            ExtensionRequest.objects.filter(report=current, status=ExtensionRequest.Status.PENDING).update(
+                status=ExtensionRequest.Status.REFUSED, decided_at=now, decision_note=_("The report moved on.")
+            )
+        from_state = current.state
+        current.state = move.to
+        current.save()
+        event = ReportEvent.objects.create(
+            report=current,
+            action=move.action,
+            actor=by,
+            from_state=from_state,
+            to_state=move.to,
+            organization=organization,
+            note=data.get("note") or "",
+            is_public=move.public,
+            created_at=now,
+        )
+        if move.pays:
+            move.pays(current, by=by, now=now)
+        if notify:
+            notifications.queue(event)
     report.refresh_from_db()
     return event
 
@@ -955,31 +940,25 @@ def rate(report, *, volunteer, score, comment="", photo=None, now=None):
     now = now or timezone.now()
     if score not in Rating.Score.values:
         raise TransitionError(_("Choose one of the three ratings."))
-    written = []
-    try:
-        with transaction.atomic():
-            current = Report.objects.select_for_update(of=("self",)).get(pk=report.pk)
-            if current.reporter_id != volunteer.pk:
-                raise TransitionError(_("Only the volunteer who reported it rates the result."))
-            if current.state not in (State.RESOLVED, State.PUBLISHED):
-                raise TransitionError(_("Report %(ref)s is not resolved yet.") % {"ref": current.reference})
-            if current.current_rating is not None:
-                raise TransitionError(_("You have already rated report %(ref)s.") % {"ref": current.reference})
-            # Reopened and resolved again since the last rating: the new rating replaces it (the timeline keeps both).
-            rating = current.rating_or_none or Rating(report=current, volunteer=volunteer)
-            rating.score, rating.comment = score, (comment or "").strip()[:500]
-            rating.created_at, rating.reviewed_at, rating.reviewed_by = now, None, None
-            if photo is not None:
-                full, _thumb = photo.files()
-                rating.photo.save(full.name, full, save=False)
-                written.append(rating.photo.name)
-            rating.save()
-            label = Rating.Score(score).label
-            _event(current, Action.RATED, by=volunteer.user, note=f"{label} {rating.comment}".strip(), now=now)
-            _pays_rechecked(current, by=volunteer.user, now=now)
-    except BaseException:
-        _delete_files(written)
-        raise
+    with staging.uploads() as uploads, transaction.atomic():
+        current = Report.objects.select_for_update(of=("self",)).get(pk=report.pk)
+        if current.reporter_id != volunteer.pk:
+            raise TransitionError(_("Only the volunteer who reported it rates the result."))
+        if current.state not in (State.RESOLVED, State.PUBLISHED):
+            raise TransitionError(_("Report %(ref)s is not resolved yet.") % {"ref": current.reference})
+        if current.current_rating is not None:
+            raise TransitionError(_("You have already rated report %(ref)s.") % {"ref": current.reference})
+        # Reopened and resolved again since the last rating: the new rating replaces it (the timeline keeps both).
+        rating = current.rating_or_none or Rating(report=current, volunteer=volunteer)
+        rating.score, rating.comment = score, (comment or "").strip()[:500]
+        rating.created_at, rating.reviewed_at, rating.reviewed_by = now, None, None
+        if photo is not None:
+            full, _thumb = photo.files()
+            uploads.put(rating.photo, full)
+        rating.save()
+        label = Rating.Score(score).label
+        _event(current, Action.RATED, by=volunteer.user, note=f"{label} {rating.comment}".strip(), now=now)
+        _pays_rechecked(current, by=volunteer.user, now=now)
     return rating
 
 

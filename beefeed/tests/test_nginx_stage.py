@@ -267,6 +267,12 @@ def test_behind_nginx_the_proxy_rules_hold(stage, district):
     name = waiting_photo.split("/photos/", 1)[1]
     assert client().get(f"{https}/media/{name}").status_code == 404
     assert client().get(f"{https}/protected-media/{name}").status_code == 404
+    # An upload whose row has not committed waits under staging/: nobody is served it, by any path.
+    staged = Path(settings.MEDIA_ROOT) / "staging" / "host-1" / name
+    staged.parent.mkdir(parents=True)
+    staged.write_bytes(b"\xff\xd8 a photo on its way")
+    for path in (f"/media/staging/host-1/{name}", f"/photos/staging/host-1/{name}"):
+        assert courier.get(f"{https}{path}").status_code == 404, path
 
     # A published photo is public, with nosniff.
     published = district["published"].photos.first().image.url

@@ -6,6 +6,7 @@ signatures' expiry, so the tests assert the lifetime written into the signed URL
 """
 
 import re
+import subprocess
 from datetime import timedelta
 from io import StringIO
 from urllib.parse import parse_qs, urlsplit
@@ -15,6 +16,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from beefeed import staging
 from conftest import PASSWORD, files_under, make_volunteer
 from issues import moderation, workflow
 from issues.models import Rating, Report, ReportPhoto
@@ -246,3 +248,25 @@ def test_with_a_publicly_readable_bucket_public_files_get_plain_urls_and_private
     client.force_login(volunteer.user)
     location = follow(client, stored.image.url)["Location"]
     assert "X-Amz-Signature=" in location and s3_media.anonymous_get(location)[0] == 200
+
+
+def test_a_killed_workers_uploads_in_the_bucket_are_settled_by_its_replacement(make_report, s3_media):
+    committed = make_report().photos.get()
+    child = subprocess.Popen(["true"])
+    child.wait()
+    dead = f"staging/{staging._host()}-{child.pid}"
+    # Its report committed but the worker died before moving the photo into place; another never committed.
+    s3_media.client.copy_object(
+        Bucket=s3_media.name,
+        Key=f"{dead}/{committed.image.name}",
+        CopySource={"Bucket": s3_media.name, "Key": committed.image.name},
+    )
+    s3_media.client.delete_object(Bucket=s3_media.name, Key=committed.image.name)
+    s3_media.client.put_object(Bucket=s3_media.name, Key=f"{dead}/reports/never-committed.jpg", Body=b"\xff\xd8")
+
+    settled = staging.settle_gone_writers()
+
+    assert settled.promoted == [committed.image.name]
+    assert settled.removed == [f"{dead}/reports/never-committed.jpg"]
+    assert s3_media.keys() == sorted([committed.image.name, committed.thumbnail.name])
+    assert s3_media.read(committed.image.name)[:2] == b"\xff\xd8"
