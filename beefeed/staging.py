@@ -241,7 +241,8 @@ def settle_gone_writers():
     finally:
         connections.close_all()
     if settled.promoted or settled.removed:
-        logger.info(
+        # Worth an operator's eye: a worker ended mid-upload (killed, or out of memory).
+        logger.warning(
             "settled the uploads of ended workers: %d moved into place, %d removed",
             len(settled.promoted),
             len(settled.removed),

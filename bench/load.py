@@ -328,16 +328,29 @@ def restart_postgres():
     return during
 
 
+SETTLED = re.compile(r"settled the uploads of ended workers: (\d+) moved into place, (\d+) removed")
+
+
 def kill_workers(instance, every=4.0):
     def during(tally, started, stop_at):
         killed = 0
+        log_from = instance.log.stat().st_size if instance.log.exists() else 0
         while time.monotonic() + every < stop_at:
             time.sleep(every)
             pids = instance.worker_pids()
             if pids:
                 os.kill(random.choice(pids), signal.SIGKILL)
                 killed += 1
-        return {"workers killed": killed}
+        time.sleep(2)  # the last replacement starts
+        with open(instance.log, "rb") as log:
+            log.seek(log_from)
+            settled = SETTLED.findall(log.read().decode(errors="replace"))
+        moved, removed = sum(int(m) for m, _ in settled), sum(int(r) for _, r in settled)
+        return {
+            "workers killed": killed,
+            # What the killed workers had staged, settled by their replacements (beefeed.staging).
+            "uploads settled by the replacements": f"{moved} moved into place, {removed} removed",
+        }
 
     return during
 
@@ -543,8 +556,8 @@ def run_scenarios(args, scenarios):
     subprocess.run(["redis-cli", "-n", server.REDIS_URL.rsplit("/", 1)[1], "flushdb"], capture_output=True)
 
     header = [
-        "| scenario | time | submissions | acknowledged | in database | lost | saved, answer lost | reads "
-        "| 5xx | connection errors | reports without photo | orphan / missing / staged files | during the run | verdict |",
+        "| scenario | time | submissions | acknowledged | in database | lost | saved, answer lost | reads | 5xx "
+        "| connection errors | reports without photo | orphan / missing / staged files | during the run | verdict |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     rows, failed = [], False

@@ -8,10 +8,8 @@ BEEFEED_REQUIRE_NGINX=1, so there a missing nginx fails instead.
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +17,7 @@ from django.conf import settings
 from django.db import connection
 
 from beefeed import photos
+from beefeed.tests.conftest import free_port, wait_for
 from beefeed.tests.images import jpeg_bytes
 from conftest import make_org, make_staff, make_volunteer
 from issues import workflow
@@ -29,25 +28,6 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 PASSWORD = "test-pass-2026"
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for(port, process, what, log):
-    deadline = time.monotonic() + 40
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"{what} exited:\n{Path(log).read_text()[-3000:]}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"{what} did not listen on {port}")
 
 
 def site_config(tmp, *, http, https, app, media):
@@ -80,7 +60,7 @@ def stage(tmp_path, live_server_env):
         if os.environ.get("BEEFEED_REQUIRE_NGINX"):
             pytest.fail("nginx is required here (BEEFEED_REQUIRE_NGINX) but is not installed")
         pytest.skip("Debian's nginx is not installed (apt-get install nginx); .ci/run installs it")
-    http, https, app = _free_port(), _free_port(), _free_port()
+    http, https, app = free_port(), free_port(), free_port()
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
          "-addext", "subjectAltName=IP:127.0.0.1",
@@ -126,8 +106,8 @@ http {{
     )  # fmt: skip
     nginx = subprocess.Popen([NGINX, "-c", str(tmp_path / "nginx.conf")], stderr=subprocess.STDOUT)
     try:
-        _wait_for(app, gunicorn, "gunicorn", gunicorn_log)
-        _wait_for(https, nginx, "nginx", nginx_log)
+        wait_for(app, gunicorn, "gunicorn", gunicorn_log)
+        wait_for(https, nginx, "nginx", nginx_log)
         CERTIFICATE["path"] = str(tmp_path / "cert.pem")
         yield {
             "http": f"http://127.0.0.1:{http}",
@@ -139,35 +119,6 @@ http {{
         gunicorn.terminate()
         nginx.wait(10)
         gunicorn.wait(20)
-
-
-@pytest.fixture
-def live_server_env(settings):
-    """Production settings for gunicorn, on the tests' own database, cache and media folder."""
-    db = connection.settings_dict
-
-    def make(tmp):
-        env = dict(os.environ)
-        env.update(
-            DEBUG="0",
-            SECRET_KEY="nginx-stage-only-secret-key-0123456789-abcdefghijklmnop",
-            ALLOWED_HOSTS="127.0.0.1,localhost",
-            DATABASE_URL="postgres://{}@{}:{}/{}".format(
-                db.get("USER") or "postgres", db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432, db["NAME"]
-            ),
-            STATIC_ROOT=str(tmp / "static"),
-            MEDIA_ROOT=str(settings.MEDIA_ROOT),
-            SERVE_MEDIA="0",
-            MEDIA_ACCEL_REDIRECT="/protected-media/",
-            TRUSTED_PROXIES="127.0.0.1",
-            # nginx may answer alone for a minute (production: a second), so the second request is a
-            # hit however busy the machine is.
-            PAGE_CACHE_PROXY_SECONDS="60",
-            LOG_LEVEL="WARNING",
-        )
-        return env
-
-    return make
 
 
 @pytest.fixture
