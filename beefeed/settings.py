@@ -79,6 +79,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers a signed-out visitor's kept public page before the rest runs (beefeed.pagecache).
+    "beefeed.pagecache.FrontDoorMiddleware",
     # Sees every answer last (after the session and CSRF middleware), and never static files (WhiteNoise's).
     "beefeed.compression.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
