@@ -47,6 +47,7 @@ from beefeed import generations
 from beefeed.display import month_label
 from issues import deadlines, periods
 from issues.models import IN_HAND, ON_TIME, Assist, ExtensionRequest, Rating, RejectReason, Report, State
+from stations.models import Pledge
 
 SOLVED = [State.RESOLVED, State.PUBLISHED]
 TIMELINE_TITLES = {"week": _("By week"), "month": _("By month"), "year": _("By year")}
@@ -468,4 +469,6 @@ def coordinator_dashboard(now=None):
         "dissatisfied_to_review": Rating.objects.filter(
             score=Rating.Score.DISSATISFIED, reviewed_at__isnull=True
         ).count(),
+        # Firms and neighbours who offered a station something wait for a coordinator's answer.
+        "pledges_new": Pledge.objects.filter(state=Pledge.State.NEW).count(),
     }

@@ -395,3 +395,16 @@ def test_the_retention_is_a_setting(longxi_station, coordinator, settings):
     assert pledges.erase_closed_contacts() == []
     settings.PLEDGE_CONTACT_RETENTION_DAYS = 7
     assert pledges.erase_closed_contacts() == [f"contact of pledge #{pledge.pk}"]
+
+
+@pytest.mark.django_db
+def test_a_new_pledge_waits_on_the_coordinators_front_page_until_answered(client, longxi_station, fridge, coordinator):
+    pledge = make_pledge(longxi_station, fridge)
+    client.force_login(coordinator)
+    front = client.get(reverse("admin:index")).content.decode()
+    row = front[front.index("待答复的驿站捐赠意向") :].split("</tr>", 1)[0]
+    assert "<td>1</td>" in row
+    assert reverse("admin:stations_pledge_changelist") + "?state__exact=new" in front
+    pledges.accept(pledge, by=coordinator)
+    front = client.get(reverse("admin:index")).content.decode()
+    assert "<td>0</td>" in front[front.index("待答复的驿站捐赠意向") :].split("</tr>", 1)[0]
