@@ -109,7 +109,7 @@
   var here = null;
 
   function startMap() {
-    // No fading: each tile drawn once, not once a frame while it fades in. The controls come with the tiles.
+    // No fading: each tile drawn once, not once a frame while it fades in.
     map = L.map(box, { scrollWheelZoom: false, zoomControl: false, attributionControl: false, fadeAnimation: false });
     // Open on the listed stations (the page's bounds), as the markers will: the tiles load once.
     var start = (box.dataset.bounds || "").split(",").map(parseFloat);
@@ -118,14 +118,14 @@
     } else {
       map.setView([30.272, 118.142], 14);
     }
+    // The credit line whole from the start (growing when the tiles came, a task later, it shifted).
+    L.control.attribution().addAttribution(BeeFeedTiles.config().attribution).addTo(map);
+    // The zoom buttons sit bottom right, above it and away from a popup's name; popups pan clear of the edges.
+    L.control.zoom({ position: "bottomright" }).addTo(map);
   }
 
   function addTiles() {
     BeeFeedTiles.add(map, box, { failures: 2, timeout: 10000, failed: collapse });
-    // After the layers, so that the credit line is drawn whole (growing a frame later, it shifted).
-    // The zoom buttons sit bottom right, above it and away from a popup's name; popups pan clear of the edges.
-    L.control.attribution().addTo(map);
-    L.control.zoom({ position: "bottomright" }).addTo(map);
   }
 
   function marker(feature) {
