@@ -118,6 +118,9 @@
     } else {
       map.setView([30.272, 118.142], 14);
     }
+  }
+
+  function addControls() {
     // The credit line whole from the start (growing when the tiles came, a task later, it shifted).
     L.control.attribution().addAttribution(BeeFeedTiles.config().attribution).addTo(map);
     // The zoom buttons sit bottom right, above it and away from a popup's name; popups pan clear of the edges.
@@ -152,11 +155,14 @@
         }
         if (next < features.length) { idle().then(slice); } else { resolve(bounds); }
       }
-      slice();
+      idle().then(slice);
     });
   }
 
   function youAreHere() {
+    // The layer the markers are drawn in, made now rather than with the first marker.
+    map.options.renderer = L.svg();
+    map.addLayer(map.options.renderer);
     if (!box.dataset.lat) { return; }
     here = [parseFloat(box.dataset.lat), parseFloat(box.dataset.lng)];
     L.circleMarker(here, { radius: 7, color: "#1a5fb4", fillColor: "#1a5fb4", fillOpacity: 0.9 })
@@ -173,6 +179,7 @@
     stations.catch(function () { /* handled below, once the map is there */ });
     return leaflet()
       .then(idle).then(startMap)
+      .then(idle).then(addControls)
       .then(idle).then(addTiles)
       .then(idle).then(youAreHere)
       .then(function () { return stations; })
