@@ -111,6 +111,9 @@
   function startMap() {
     // No fading: each tile drawn once, not once a frame while it fades in.
     map = L.map(box, { scrollWheelZoom: false, zoomControl: false, attributionControl: false, fadeAnimation: false });
+  }
+
+  function setView() {
     // Open on the listed stations (the page's bounds), as the markers will: the tiles load once.
     var start = (box.dataset.bounds || "").split(",").map(parseFloat);
     if (start.length === 4 && !start.some(isNaN)) {
@@ -179,6 +182,7 @@
     stations.catch(function () { /* handled below, once the map is there */ });
     return leaflet()
       .then(idle).then(startMap)
+      .then(idle).then(setView)
       .then(idle).then(addControls)
       .then(idle).then(addTiles)
       .then(idle).then(youAreHere)
