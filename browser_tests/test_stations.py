@@ -72,5 +72,8 @@ def test_without_javascript_the_list_is_the_page(browser, live_server, stations)
     assert names == ["广场花苑驿站", "龙北社区夜宵驿站", "龙西社区服务中心驿站"]  # open now first, then nearest
     assert page.locator("#map").is_hidden()
     assert "24小时开放" in page.content()
-    assert page.problems.errors == []
+    # Without scripting the browser refuses the page's preload of Leaflet's script (reported as blocked by
+    # "csp"): no download wasted, and nothing of ours failed.
+    refused = [e for e in page.problems.errors if "/static/leaflet/leaflet" in e and e.endswith(" csp")]
+    assert [e for e in page.problems.errors if e not in refused] == []
     page.context.close()

@@ -1,9 +1,11 @@
 """/stations/ on a phone: the list leads when tiles fail, open stations come first, "离我最近" brings the
-list into view, nothing jumps when the scripts run, and the zoom buttons leave a popup's name alone."""
+list into view, the list is drawn and usable before the map starts, nothing jumps when the scripts run,
+and the zoom buttons leave a popup's name alone."""
 
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from beefeed.models import Organization
 from browser_tests.conftest import ARTIFACTS, DESK, PHONE, open_page, wait_until
@@ -21,6 +23,7 @@ new PerformanceObserver(function (list) {
 }).observe({ type: "layout-shift", buffered: true });
 """
 # Run just before the map's script (a deferred script: the style sheets are in by then): where the list starts.
+LIST_TOP_NOW = "() => document.querySelector('.station-list').getBoundingClientRect().top + window.scrollY"
 LIST_TOP = "window.__listTop = document.querySelector('.station-list').getBoundingClientRect().top + window.scrollY;"
 
 
@@ -99,7 +102,7 @@ def test_nothing_moves_when_the_map_arrives_and_the_zoom_leaves_the_popup_name_a
     page.wait_for_timeout(300)
 
     before = page.evaluate("() => window.__listTop")
-    after = page.evaluate("() => document.querySelector('.station-list').getBoundingClientRect().top + window.scrollY")
+    after = page.evaluate(LIST_TOP_NOW)
     assert abs(after - before) <= 3
     assert page.evaluate("() => window.__shifts") < 0.1
     assert page.get_by_role("button", name="离我最近").is_enabled()
@@ -146,5 +149,35 @@ def test_the_map_opens_on_the_stations_and_fetches_its_tiles_once(browser, live_
     assert page.locator("path.leaflet-interactive").count() == 3
     for marker in page.locator("path.leaflet-interactive").all():
         assert marker.is_visible()
+    assert page.problems.errors == []
+    page.context.close()
+
+
+def test_the_list_is_drawn_and_usable_before_the_map_starts(browser, live_server, stations):
+    # Leaflet's script held back as on a slow line: the list is on the screen, "离我最近" works, and the
+    # map's place is kept; only when the script arrives does the map start, and nothing moves then.
+    page = open_page(browser, live_server, PHONE)
+    page.route(TILES, lambda route: route.fulfill(body=GREY_PNG, content_type="image/png"))
+    page.add_init_script(SHIFTS)
+    held = []
+    page.route("**/static/leaflet/leaflet*.js", lambda route: held.append(route))
+    page.goto(live_server.url + "/stations/", wait_until="domcontentloaded")
+
+    expect(page.locator(".station-card").first).to_be_visible()
+    expect(page.get_by_role("button", name="离我最近")).to_be_enabled()
+    assert held  # asked for (the page preloads it) but not arrived
+    page.wait_for_timeout(300)  # time enough for the map to start, if it did not wait for Leaflet
+    assert page.locator("#map.leaflet-container").count() == 0
+    assert page.locator("#map").bounding_box()["height"] >= 280  # its place is kept
+    list_top = page.evaluate(LIST_TOP_NOW)
+    page.locator(".station-card h3 a").first.focus()  # the list is usable: a station can be opened
+    expect(page.locator(".station-card h3 a").first).to_be_focused()
+
+    for route in held:
+        route.continue_()
+    expect(page.locator("#map[data-ready='1']")).to_be_attached()
+    expect(page.locator("path.leaflet-interactive")).to_have_count(3)
+    assert page.evaluate(LIST_TOP_NOW) == list_top
+    assert page.evaluate("() => window.__shifts") == 0
     assert page.problems.errors == []
     page.context.close()

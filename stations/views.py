@@ -47,6 +47,7 @@ def station_map(request):
         "open_now": open_now,
         "position": position,
         "tiles": tiles.config(),
+        "tile_hosts": tiles.preconnect(),
         "bounds": _bounds([(item.station.latitude, item.station.longitude) for item in found] + [position or ()]),
     }
     return render(request, "stations/map.html", context)

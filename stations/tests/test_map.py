@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from beefeed.geo import distance_m
-from stations import finder
+from stations import finder, tiles
 from stations.models import Station
 from stations.tests.conftest import make_station
 
@@ -184,6 +184,16 @@ def test_the_csp_allows_exactly_the_osm_tile_host(client, longxi_station):
     assert "https://tile.openstreetmap.org" in img and "tianditu" not in img
     script = next(part for part in policy.split(";") if part.strip().startswith("script-src"))
     assert "unsafe-inline" not in script
+
+
+def test_the_page_connects_to_the_tile_host_before_its_script_asks_for_a_tile(client, longxi_station):
+    body = client.get(reverse("stations:map")).content.decode()
+    assert '<link rel="preconnect" href="https://tile.openstreetmap.org">' in body
+
+
+def test_tianditu_hosts_picked_per_tile_are_not_preconnected(settings):
+    settings.MAP_TILES, settings.TIANDITU_KEY = "tianditu", "k123"
+    assert tiles.preconnect() == []
 
 
 def test_with_a_tianditu_key_the_csp_names_its_hosts_and_the_map_its_layers():
