@@ -5,8 +5,9 @@ other signed-out visitor who asks for the same address in the same language: `@p
 builds it once per generation of the data it shows (beefeed.generations) and keeps it in the cache
 with the generations it was built at. Any saved report makes the next request build a fresh page, in
 every worker and on every host that shares the cache; `timeout` bounds what moves with the clock
-("overdue", "open now"). A page is only kept if nothing of the visitor went into it: no CSRF token,
-no cookie set, no session written, no message. Signed-in users get the live page, marked private.
+("overdue", "open now"): past it, the first request rebuilds the page while the others still get it.
+A page is only kept if nothing of the visitor went into it: no CSRF token, no cookie set, no session
+written, no message. Signed-in users get the live page, marked private.
 
 Headers for browsers and the proxy (deploy/nginx/page-cache.conf):
 - `ETag`: a hash of the page, so a browser or proxy holding it gets 304 and no body.
@@ -27,6 +28,7 @@ by their decorator, as before.
 
 import functools
 import hashlib
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -92,12 +94,14 @@ def _keepable(request, response):
     )
 
 
-def _entry(response, built_at):
+def _entry(response, built_at, timeout):
     """The page as kept: compressed once for each encoding here, not once per request (the page holds
     no secret, so compressing it is safe: beefeed.compression)."""
     body = response.content
     return {
         "generations": built_at,
+        "made": _clock(),
+        "timeout": timeout,
         # Weak: the compressed bodies are the same page in other bytes.
         "etag": 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"',
         "content_type": response["Content-Type"],
@@ -118,6 +122,31 @@ def _answer(request, entry):
     return mark_public(response)
 
 
+# A kept page whose data has not changed but which is older than its `timeout` (what moves with the
+# clock: "overdue", "open now") is rebuilt by the first request that finds it so, while every other
+# request still gets it until the new one is kept: no visitor waits for a page the clock made old.
+# Pages whose data changed are never answered: they are built at once. Kept pages live this long.
+KEEP_SECONDS = 3600
+REBUILD_CLAIM_SECONDS = 30  # a rebuild that died holding its claim stops holding it after this
+
+
+def _clock():
+    return time.time()
+
+
+def _state(entry, now_generations):
+    """What a kept entry is now: "fresh"; "old" (same data, past its timeout); or None (absent, or its
+    data changed: it is never answered)."""
+    if entry is None or None in now_generations or entry["generations"] != now_generations:
+        return None
+    return "fresh" if _clock() - entry["made"] < entry["timeout"] else "old"
+
+
+def _claim_rebuild(key):
+    """True for the one request that rebuilds the old page kept at `key`."""
+    return cache.add("rebuilding:" + key, 1, REBUILD_CLAIM_SECONDS)
+
+
 def public_page(*names, timeout=60, variant=None, keep_if=None):
     """Serve the decorated view's page to signed-out visitors from the cache, per generation of `names`.
 
@@ -130,19 +159,22 @@ def public_page(*names, timeout=60, variant=None, keep_if=None):
             if not signed_out(request) or (keep_if is not None and not keep_if(request)):
                 return mark_private(view(request, *args, **kwargs))
             key = page_key(request, names, variant(request) if variant else "")
-            now, entry = generations.current_and_cached(names, key)
-            if entry is not None and None not in now and entry["generations"] == now:
-                return _answer(request, entry)
+            if not getattr(request, "page_rebuild", False):  # the front door claimed this rebuild
+                now, entry = generations.current_and_cached(names, key)
+                state = _state(entry, now)
+                if state == "fresh" or (state == "old" and not _claim_rebuild(key)):
+                    return _answer(request, entry)
             # Read before the page is built: a change while it is built makes it outdated at once.
             built_at = [generations.current(name) for name in names]
             response = view(request, *args, **kwargs)
             if not _keepable(request, response):
                 return mark_private(response)
-            entry = _entry(response, built_at)
-            cache.set(key, entry, timeout)
+            entry = _entry(response, built_at, timeout)
+            cache.set(key, entry, KEEP_SECONDS)
+            cache.delete("rebuilding:" + key)
             answer = _answer(request, entry)
             if variant is None and keep_if is None:
-                answer.front_door = (names, entry, timeout)  # kept at the front door with its final headers
+                answer.front_door = (names, entry)  # kept at the front door with its final headers
             return answer
 
         if variant is None and keep_if is None:
@@ -197,28 +229,37 @@ class FrontDoorMiddleware:
         encoding = compression.negotiate(request.META.get("HTTP_ACCEPT_ENCODING", ""))
         key = _front_key(request, encoding)
         now, kept = generations.current_and_cached(names, key)
-        if kept is not None and None not in now and kept["generations"] == now:
+        state = _state(kept, now)
+        if state == "fresh":
             return _answer_at_the_door(request, kept, encoding)
+        if state == "old":
+            if not _claim_rebuild(key):
+                return _answer_at_the_door(request, kept, encoding)  # being rebuilt by another request
+            request.page_rebuild = True
         response = self.get_response(request)
+        if state == "old":
+            cache.delete("rebuilding:" + key)
         front_door = getattr(response, "front_door", None)
         if front_door is not None and response.status_code == 200:
             _keep_at_the_door(request, response, *front_door)
         return response
 
 
-def _keep_at_the_door(request, response, names, entry, timeout):
+def _keep_at_the_door(request, response, names, entry):
     headers = [(k, v) for k, v in response.items() if k.lower() not in _NOT_KEPT]
     cache.set_many(
         {
             _front_key(request, encoding): {
                 "generations": entry["generations"],
+                "made": entry["made"],
+                "timeout": entry["timeout"],
                 "etag": entry["etag"],
                 "headers": headers,
                 "body": entry[encoding],
             }
             for encoding in ("", "br", "gzip")
         },
-        timeout,
+        KEEP_SECONDS,
     )
 
 

@@ -22,7 +22,6 @@ than a few minutes, wherever they came from (a host that never came back).
 
 import logging
 import os
-import posixpath
 import re
 import socket
 from contextlib import contextmanager
@@ -134,7 +133,8 @@ def _move(storage, source, target):
         path = storage.path(target)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         os.replace(storage.path(source), path)
-        _prune_empty(storage, posixpath.dirname(source))
+        # Its empty folder stays while this process lives (another thread may be writing into it);
+        # the sweep removes the folders of ended processes.
         return
     if not storage.exists(source):
         raise FileNotFoundError(source)
@@ -148,18 +148,6 @@ def _move(storage, source, target):
             if storage.save(target, file) != target:
                 raise FileExistsError(target)
     storage.delete(source)
-
-
-def _prune_empty(storage, directory):
-    """Remove the empty directories a move leaves, up to staging/<owner>/ itself."""
-    if not isinstance(storage, FileSystemStorage):
-        return  # a bucket has no directories
-    while directory.count("/") >= 1 and directory.startswith(PREFIX + "/"):
-        try:
-            os.rmdir(storage.path(directory))
-        except OSError:  # not empty, or gone
-            return
-        directory = posixpath.dirname(directory)
 
 
 def _alive(pid):

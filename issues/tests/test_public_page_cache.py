@@ -216,3 +216,29 @@ def test_a_page_answered_at_the_front_door_has_every_header_the_whole_stack_gave
         for encoding in ("", "br", "gzip"):
             assert cache.get(pagecache._front_key(rf.get(url), encoding)) is not None, (url, encoding)
     assert cache.get(pagecache._front_key(rf.get(reverse("stations:map")), "")) is None
+
+
+def test_a_page_past_its_time_is_rebuilt_by_one_request_while_the_others_still_get_it(
+    client, published, rf, monkeypatch, django_assert_num_queries, make_report, coordinator, handler_a
+):
+    url = reverse("issues:board")
+    first = client.get(url)
+    later = pagecache._clock() + 61  # past the page's minute: what moves with the clock may have moved
+    monkeypatch.setattr(pagecache, "_clock", lambda: later)
+    rebuilding = pagecache._front_key(rf.get(url), "")
+    assert pagecache._claim_rebuild(rebuilding)  # another visitor's request is rebuilding it now
+    with django_assert_num_queries(0):
+        meanwhile = client.get(url)
+    assert (meanwhile.status_code, meanwhile["ETag"]) == (200, first["ETag"])
+    cache.delete("rebuilding:" + rebuilding)  # that rebuild died: the next request rebuilds
+    rebuilt = client.get(url)
+    assert rebuilt.status_code == 200 and rebuilt.content == first.content
+    assert cache.get(rebuilding)["made"] == later  # kept anew, with the clock's time
+    with django_assert_num_queries(0):
+        assert client.get(url)["ETag"] == first["ETag"]  # fresh again
+
+    # Data that changed is never answered from the old page, rebuild or not.
+    newer = make_report("resolved", by_coordinator=coordinator, handler=handler_a, description="龙西小区12栋窨井盖破损")
+    assert pagecache._claim_rebuild(rebuilding)
+    workflow.publish(Report.objects.get(pk=newer.pk), by=coordinator, notify=False)
+    assert "龙西小区12栋窨井盖破损" in client.get(url).content.decode()
