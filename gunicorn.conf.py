@@ -33,3 +33,12 @@ def post_worker_init(worker):
     from beefeed import staging
 
     staging.settle_gone_writers()
+
+
+def when_ready(server):
+    """In the master, before the workers are forked: load what their first requests would
+    (beefeed.warmup), so that each worker, and each one replaced after max_requests, starts warm."""
+    if preload_app:
+        from beefeed import warmup
+
+        warmup.warm()

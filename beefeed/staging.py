@@ -225,9 +225,8 @@ def settle_gone_writers():
         settled = sweep(gone_only=True)
     except Exception:
         logger.warning("could not settle the uploads of ended workers", exc_info=True)
+        connections.close_all()  # a broken connection is not the first request's to inherit
         return None
-    finally:
-        connections.close_all()
     if settled.promoted or settled.removed:
         # Worth an operator's eye: a worker ended mid-upload (killed, or out of memory).
         logger.warning(
