@@ -13,8 +13,12 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 # but leave room for the processing itself.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
-max_requests = 2000
-max_requests_jitter = 200
+# A worker is replaced after this many requests (a guard against slow leaks). Each replacement
+# stalls the requests around it for a moment: at 2,000 the bench's thousand requests a second
+# replaced a worker every two seconds and the slowest percent took 150-500 ms (bench/RESULTS.md);
+# at 20,000 a district's traffic replaces each worker a few times a day.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = max_requests // 10
 # Load Django once in the master and fork the workers from it: a worker recycled by max_requests
 # starts in milliseconds instead of spending a second of CPU importing everything again (which,
 # on a small machine, every request in flight would feel). Nothing opens a database connection
