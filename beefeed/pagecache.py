@@ -201,10 +201,16 @@ def _front_key(request, encoding):
     return "front:" + hashlib.sha256("\n".join(parts).encode()).hexdigest() + ":" + encoding
 
 
-@functools.lru_cache(maxsize=4096)
 def _front_door_names(path_info):
-    """The generations the page at this path is kept by, if a front-door page lives there (resolving a
-    path walks the URLconf: remembered per path, as the URLconf does not change while serving)."""
+    """The generations the page at this path is kept by, if a front-door page lives there."""
+    if len(path_info) > 200:  # no public page has such an address; not worth remembering
+        return _resolved_names.__wrapped__(path_info)
+    return _resolved_names(path_info)
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolved_names(path_info):
+    # Resolving a path walks the URLconf: remembered per path, as the URLconf does not change while serving.
     try:
         match = resolve(path_info)
     except Resolver404:
@@ -215,7 +221,7 @@ def _front_door_names(path_info):
 @receiver(setting_changed)
 def _forget_paths(setting, **kwargs):
     if setting == "ROOT_URLCONF":  # tests that swap the URLconf
-        _front_door_names.cache_clear()
+        _resolved_names.cache_clear()
 
 
 class FrontDoorMiddleware:
