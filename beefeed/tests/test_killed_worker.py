@@ -29,6 +29,17 @@ def workers_of(master):
     return [int(pid) for pid in children]
 
 
+def the_worker(master, log, timeout=40):
+    """The one worker, once the master has forked it (the master listens first, then warms up)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        workers = workers_of(master)
+        if len(workers) == 1:
+            return workers[0]
+        time.sleep(0.1)
+    raise AssertionError(f"gunicorn started no worker:\n{log.read_text()[-3000:]}")
+
+
 def test_the_replacement_worker_settles_what_a_killed_worker_had_staged(tmp_path, live_server_env):
     if connection.vendor != "postgresql":
         pytest.skip("gunicorn shares the test database: PostgreSQL only (DATABASE_URL)")
@@ -50,7 +61,7 @@ def test_the_replacement_worker_settles_what_a_killed_worker_had_staged(tmp_path
     )  # fmt: skip
     try:
         wait_for(port, gunicorn, "gunicorn", log)
-        [worker] = workers_of(gunicorn.pid)
+        worker = the_worker(gunicorn.pid, log)
         # What the worker had in hand when it was killed: the photo of a report that had committed
         # (not yet moved into place), and the photo of one whose row never committed.
         owner = media / "staging" / f"{staging._host()}-{worker}"
@@ -66,7 +77,7 @@ def test_the_replacement_worker_settles_what_a_killed_worker_had_staged(tmp_path
         assert not owner.exists(), log.read_text()[-3000:]
         assert (media / committed.image.name).read_bytes()[:2] == b"\xff\xd8"  # in place: the report shows it
         assert not (media / "reports" / "never-committed.jpg").exists()
-        assert workers_of(gunicorn.pid) != [worker]
+        assert the_worker(gunicorn.pid, log) != worker
         assert "1 moved into place, 1 removed" in log.read_text()
     finally:
         gunicorn.terminate()
