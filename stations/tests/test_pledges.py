@@ -398,8 +398,13 @@ def test_the_retention_is_a_setting(longxi_station, coordinator, settings):
 
 
 @pytest.mark.django_db
-def test_a_new_pledge_waits_on_the_coordinators_front_page_until_answered(client, longxi_station, fridge, coordinator):
+def test_a_new_pledge_waits_on_the_coordinators_front_page_until_answered(
+    client, longxi_station, fridge, coordinator, handler_a
+):
     pledge = make_pledge(longxi_station, fridge)
+    client.force_login(handler_a)  # a community's handler: pledges and their contacts are not theirs
+    assert "待答复的驿站捐赠意向" not in client.get(reverse("admin:index")).content.decode()
+    assert client.get(reverse("admin:stations_pledge_changelist")).status_code == 403
     client.force_login(coordinator)
     front = client.get(reverse("admin:index")).content.decode()
     row = front[front.index("待答复的驿站捐赠意向") :].split("</tr>", 1)[0]
