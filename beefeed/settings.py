@@ -124,6 +124,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A new connection per request costs ten times the throughput here.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if not env.bool("DATABASE_JIT", default=False):
+        # PostgreSQL's JIT compiled the statistics' timeline (one aggregation of about a hundred
+        # expressions) for 1.8 s to save milliseconds, on the cores that serve the pages (bench/RESULTS.md).
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at BEGIN, so two writers queue up
     # instead of one failing halfway through a transaction.

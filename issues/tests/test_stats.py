@@ -98,6 +98,16 @@ def test_the_stats_page_asks_the_database_a_fixed_number_of_times(client, distri
     assert len(few.captured_queries) < 40
 
 
+def test_the_statistics_are_not_held_up_by_postgresqls_jit_compiler():
+    """The timeline's one aggregation of about a hundred expressions took PostgreSQL's JIT 1.8 s to
+    compile and 0.1 s to run at 100,000 reports (bench/RESULTS.md): connections run without it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT is PostgreSQL's (DATABASE_URL); SQLite has none")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
 def test_a_campaign_page_lists_its_published_results(client, make_report, coordinator, handler_a):
     campaign = Campaign.objects.create(name="背街小巷整治", starts_on=timezone.localdate())
     report = make_report("published", by_coordinator=coordinator, handler=handler_a, campaign=campaign)
