@@ -1,14 +1,17 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from beefeed import admin_tools
 from beefeed.admin_tools import ProcessedImageField
 from beefeed.models import Organization, User
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(admin_tools.ModelAdmin):
     list_display = ["name", "kind", "contact_email", "contact_phone"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -17,8 +20,16 @@ class OrganizationAdmin(admin.ModelAdmin):
     formfield_overrides = {models.ImageField: {"form_class": ProcessedImageField, "keep_transparency": True}}
 
 
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(admin_tools.Prompted, BaseGroupAdmin):
+    pass
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(admin_tools.Prompted, BaseUserAdmin):
     list_display = ["username", "phone", "first_name", "last_name", "organization", "is_staff"]
     list_filter = ["is_staff", "is_active", "groups", "organization"]
     list_select_related = ["organization"]

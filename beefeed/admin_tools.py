@@ -1,13 +1,45 @@
-"""Pieces every app's admin uses: scoping to one's community, pictures that pass through beefeed.photos,
-and actions that ask for a reason first."""
+"""Pieces every app's admin uses: the base classes whose selects open with a prompt, scoping to one's
+community, pictures that pass through beefeed.photos, and actions that ask for a reason first."""
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from beefeed import photos
+from beefeed.forms import prompt
+
+CHOOSE_AN_ACTION = gettext_lazy("Choose an action")
+
+
+class Prompted:
+    """Every select of an admin form opens with a prompt (beefeed.forms: "请选择", not Django's
+    "---------"), and so does the action menu above a list. Every ModelAdmin and inline derives
+    from it through the classes below (a test walks the admin to be sure)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(field, "widget", None)
+        widget = getattr(widget, "widget", widget)  # inside the admin's add/change links
+        if isinstance(widget, forms.Select) and not isinstance(widget, forms.RadioSelect):
+            prompt(field)
+        return field
+
+    def get_action_choices(self, request, default_choices=None):
+        return super().get_action_choices(request, [("", CHOOSE_AN_ACTION)])
+
+
+class ModelAdmin(Prompted, admin.ModelAdmin):
+    pass
+
+
+class TabularInline(Prompted, admin.TabularInline):
+    pass
+
+
+class StackedInline(Prompted, admin.StackedInline):
+    pass
 
 
 class ProcessedImageField(forms.ImageField):

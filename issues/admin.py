@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from beefeed import spreadsheets
+from beefeed import admin_tools, spreadsheets
 from beefeed.admin_tools import ReadOnlyAdminMixin, ask_then
 from beefeed.forms import PLEASE_CHOOSE, Prompted
 from beefeed.models import Organization
@@ -56,7 +56,7 @@ from issues.queries import possible_duplicates
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(admin_tools.ModelAdmin):
     list_display = ["name", "short_label", "time_limit", "time_limit_unit", "default_organization", "position"]
     list_editable = ["position"]
     list_select_related = ["default_organization"]
@@ -75,7 +75,7 @@ class JoinCampaignForm(forms.Form):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(admin_tools.ModelAdmin):
     list_display = ["name", "starts_on", "ends_on", "taking_part"]
     search_fields = ["name"]
     fields = ["name", "starts_on", "ends_on", "goal", "organizations", "description"]
@@ -105,7 +105,7 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PhotoInline(admin.TabularInline):
+class PhotoInline(admin_tools.TabularInline):
     model = ReportPhoto
     extra = 0
     classes = ["collapse"]  # the page shows the photos large at its top (_photos.html); this is the file list
@@ -128,7 +128,7 @@ class PhotoInline(admin.TabularInline):
         )
 
 
-class EventInline(admin.TabularInline):
+class EventInline(admin_tools.TabularInline):
     model = ReportEvent
     extra = 0
     can_delete = False
@@ -170,7 +170,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(admin_tools.ModelAdmin):
     list_display = ["ref", "thumb", "category", "community", "state_badge", "assignee", "time_left", "created_at"]
     list_display_links = ["ref", "thumb"]
     # Organizations and communities offered as filters are those of the reports this user may see.
@@ -731,7 +731,7 @@ class ExtensionRequestForm(Prompted, forms.ModelForm):
 
 
 @admin.register(ExtensionRequest)
-class ExtensionRequestAdmin(admin.ModelAdmin):
+class ExtensionRequestAdmin(admin_tools.ModelAdmin):
     """Handlers ask for more time here (before the deadline); coordinators grant or refuse."""
 
     form = ExtensionRequestForm
@@ -828,7 +828,7 @@ class ExtensionRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(Rating)
-class RatingAdmin(admin.ModelAdmin):
+class RatingAdmin(admin_tools.ModelAdmin):
     list_display = ["report", "score", "comment", "created_at", "reviewed_at"]
     list_filter = ["score", ("reviewed_at", admin.EmptyFieldListFilter)]
     list_select_related = ["report"]
@@ -857,7 +857,7 @@ class RatingAdmin(admin.ModelAdmin):
 
 
 @admin.register(SupervisionNotice)
-class SupervisionNoticeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class SupervisionNoticeAdmin(ReadOnlyAdminMixin, admin_tools.ModelAdmin):
     list_display = ["created_at", "kind", "report", "sent_at", "attempts", "last_error"]
     list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
     list_select_related = ["report"]
@@ -880,7 +880,7 @@ class ReplyMoveFilter(admin.SimpleListFilter):
 
 
 @admin.register(ReplyTemplate)
-class ReplyTemplateAdmin(admin.ModelAdmin):
+class ReplyTemplateAdmin(admin_tools.ModelAdmin):
     """Coordinators keep the reply templates (回复模板); handlers read them and use them on the moves' forms."""
 
     list_display = ["text", "action", "for_category", "position"]

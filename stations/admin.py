@@ -6,12 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from beefeed import admin_tools
 from beefeed.admin_tools import ProcessedImageField, community_scoped
 from stations import pledges, tiles
 from stations.models import Amenity, Donation, OpeningSpan, PartyPost, Pledge, Station, StationPhoto, Visit, WishItem
 
 
-class OpeningSpanInline(admin.TabularInline):
+class OpeningSpanInline(admin_tools.TabularInline):
     model = OpeningSpan
     extra = 0
 
@@ -24,13 +25,13 @@ class StationPhotoForm(forms.ModelForm):
         fields = ["image", "caption", "position"]
 
 
-class StationPhotoInline(admin.TabularInline):
+class StationPhotoInline(admin_tools.TabularInline):
     model = StationPhoto
     form = StationPhotoForm
     extra = 0
 
 
-class WishItemInline(admin.TabularInline):
+class WishItemInline(admin_tools.TabularInline):
     """The station's wish list; what was received is counted from the donations recorded against each item."""
 
     model = WishItem
@@ -46,7 +47,7 @@ class WishItemInline(admin.TabularInline):
         return wish.received if wish.pk else 0
 
 
-class PartyPostInline(admin.StackedInline):
+class PartyPostInline(admin_tools.StackedInline):
     model = PartyPost
     fields = ["name", "on_duty"]
     filter_horizontal = ["on_duty"]
@@ -77,7 +78,7 @@ class StationForm(forms.ModelForm):
 
 
 @admin.register(Station)
-class StationAdmin(admin.ModelAdmin):
+class StationAdmin(admin_tools.ModelAdmin):
     form = StationForm
     list_display = ["name", "community", "host", "tier", "status", "all_night", "served"]
     list_filter = ["status", "tier", "community", "amenities", "all_night"]
@@ -126,7 +127,7 @@ class StationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Amenity)
-class AmenityAdmin(admin.ModelAdmin):
+class AmenityAdmin(admin_tools.ModelAdmin):
     list_display = ["name", "code", "position"]
     list_editable = ["position"]
 
@@ -154,7 +155,7 @@ class DonationForm(forms.ModelForm):
 
 
 @admin.register(Donation)
-class DonationAdmin(admin.ModelAdmin):
+class DonationAdmin(admin_tools.ModelAdmin):
     form = DonationForm
     list_display = ["date", "station", "donor", "item", "quantity", "unit", "wish", "pledge"]
     list_filter = ["station__community", "station"]
@@ -167,7 +168,7 @@ class DonationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Pledge)
-class PledgeAdmin(admin.ModelAdmin):
+class PledgeAdmin(admin_tools.ModelAdmin):
     """Offers from the public. Only coordinators see this list (and the contacts in it); the state
     moves through the actions, which call stations.pledges."""
 
@@ -249,7 +250,7 @@ class VisitForm(forms.ModelForm):
 
 
 @admin.register(Visit)
-class VisitAdmin(admin.ModelAdmin):
+class VisitAdmin(admin_tools.ModelAdmin):
     """Check-ins arrive from the stations' posters; keepers add the counts they log here."""
 
     form = VisitForm

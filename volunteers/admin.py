@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from beefeed import spreadsheets
+from beefeed import admin_tools, spreadsheets
 from beefeed.admin_tools import ProcessedImageField, ReadOnlyAdminMixin, ask_then, community_scoped
 from beefeed.forms import Prompted
 from beefeed.parsing import IdField, parse_id, parse_int, readable
@@ -27,7 +27,7 @@ from volunteers.models import (
 )
 
 
-class LedgerInline(ReadOnlyAdminMixin, admin.TabularInline):
+class LedgerInline(ReadOnlyAdminMixin, admin_tools.TabularInline):
     model = PointsEntry
     fk_name = "volunteer"
     fields = ["occurred_on", "kind", "points", "hours", "item", "source", "reason", "created_by"]
@@ -49,7 +49,7 @@ class VolunteerForm(forms.ModelForm):
 
 
 @admin.register(Volunteer)
-class VolunteerAdmin(admin.ModelAdmin):
+class VolunteerAdmin(admin_tools.ModelAdmin):
     form = VolunteerForm
     list_display = ["name", "phone", "work_type", "employer", "community", "party_member", "status", "balance"]
     list_filter = ["status", "community", "work_type", "party_member"]
@@ -163,7 +163,7 @@ class AdjustmentForm(forms.ModelForm):
 
 
 @admin.register(PointsEntry)
-class PointsEntryAdmin(admin.ModelAdmin):
+class PointsEntryAdmin(admin_tools.ModelAdmin):
     list_display = ["number", "created_at", "volunteer", "kind", "points", "hours", "item", "source", "reason"]
     list_filter = ["kind", "item", "occurred_on"]
     list_select_related = ["volunteer", "item", "created_by"]
@@ -248,7 +248,7 @@ class PointsEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceItem)
-class ServiceItemAdmin(admin.ModelAdmin):
+class ServiceItemAdmin(admin_tools.ModelAdmin):
     list_display = ["name", "unit", "points", "bonus_points", "active", "position"]
     list_editable = ["points", "bonus_points", "active", "position"]
     fields = ["name", "code", "description", "unit", "points", "bonus_points", "active", "position"]
@@ -288,7 +288,7 @@ class ActivityForm(forms.ModelForm):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(admin_tools.ModelAdmin):
     form = ActivityForm
     list_display = ["date", "title", "item", "hours", "community", "participant_count", "recorded_by"]
     list_filter = ["item", "community", "date"]
@@ -362,7 +362,7 @@ class CloseQuarterForm(Prompted, forms.ModelForm):
 
 
 @admin.register(Quarter)
-class QuarterAdmin(admin.ModelAdmin):
+class QuarterAdmin(admin_tools.ModelAdmin):
     """Adding a row here means closing a quarter (一季度一统计)."""
 
     form = CloseQuarterForm
@@ -400,7 +400,7 @@ class QuarterAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuarterTally)
-class QuarterTallyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class QuarterTallyAdmin(ReadOnlyAdminMixin, admin_tools.ModelAdmin):
     list_display = ["quarter", "volunteer", "community", "points", "hours", "reports", "solved"]
     actions = ["export_xlsx"]
 
@@ -447,7 +447,7 @@ class RewardItemForm(forms.ModelForm):
 
 
 @admin.register(RewardItem)
-class RewardItemAdmin(admin.ModelAdmin):
+class RewardItemAdmin(admin_tools.ModelAdmin):
     form = RewardItemForm
     list_display = ["name", "points", "stock", "active", "position"]
     list_editable = ["active", "position"]
@@ -489,13 +489,13 @@ class RedemptionWindowForm(forms.ModelForm):
 
 
 @admin.register(RedemptionWindow)
-class RedemptionWindowAdmin(admin.ModelAdmin):
+class RedemptionWindowAdmin(admin_tools.ModelAdmin):
     form = RedemptionWindowForm
     list_display = ["year", "opens_on", "closes_on", "note"]
 
 
 @admin.register(Redemption)
-class RedemptionAdmin(admin.ModelAdmin):
+class RedemptionAdmin(admin_tools.ModelAdmin):
     list_display = ["created_at", "volunteer", "community", "item", "points", "status", "closed_at"]
     list_filter = ["status", "item", "volunteer__community"]
     list_select_related = ["volunteer__community", "item"]

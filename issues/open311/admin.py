@@ -3,12 +3,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from beefeed import admin_tools
 from beefeed.admin_tools import ReadOnlyAdminMixin
 from issues.open311.models import ApiClient, ClientReport
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(admin.ModelAdmin):
+class ApiClientAdmin(admin_tools.ModelAdmin):
     """Issue a key (shown once, stored hashed), limit it, revoke it."""
 
     list_display = ["name", "key_prefix", "deferred_ids", "posts_per_hour", "created_at", "revoked_at"]
@@ -56,7 +57,7 @@ class ApiClientAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClientReport)
-class ClientReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ClientReportAdmin(ReadOnlyAdminMixin, admin_tools.ModelAdmin):
     list_display = ["report", "client", "token"]
     list_filter = ["client"]
     readonly_fields = ["report", "client", "token", "account_id", "device_id", "email", "first_name", "last_name"]
