@@ -42,7 +42,9 @@ TARGETS = [
     ("/stats/", {}, 0.8, 100),
     ("/points/", {}, 0.8, 100),
     ("/board/", {"If-None-Match": "{etag}"}, 0.8, 100),
-    ("/stations.geojson", {"If-None-Match": "{etag}"}, 0.8, None),
+    # Not one of issue 18's pages: shown for what a map's revalidation costs (its ETag follows "open now",
+    # so it is answered by its view after the whole middleware, not at the front door).
+    ("/stations.geojson", {"If-None-Match": "{etag}"}, None, None),
 ]
 ADMIN_LIST = "/admin/issues/report/"
 ADMIN_TARGET_MS = 250
@@ -81,6 +83,7 @@ def combine(rounds):
         "rps": total / sum(r["seconds"] for r in rounds),
         "p50": statistics.median(r["p50"] for r in rounds),
         "p99": max(r["p99"] for r in rounds),
+        "p99s": [r["p99"] for r in rounds],
         "errors": sum(r["errors"] for r in rounds),
         "socket_errors": "; ".join(r["socket_errors"] for r in rounds if r["socket_errors"]),
     }
@@ -265,7 +268,7 @@ def main():
             if not ok:
                 failures.append(path)
             if p99_target and page["p99"] >= p99_target:
-                slow_tails.append((label, page["p99"], bare, p99_target))
+                slow_tails.append((label, page["p99"], page["p99s"], bare, p99_target))
         admin = admin_list(base, people)
         admin_ok = admin["median"] < ADMIN_TARGET_MS
         weight, foreign = form_weight(base, people)
@@ -305,10 +308,12 @@ def main():
     )
     command = "DATABASE_URL=…/beefeed_bench .venv/bin/python bench/web.py"
     explained = []
-    for label, p99, bare, limit in slow_tails:
+    for label, p99, page_p99s, bare, limit in slow_tails:
         explained += [
             "",
-            f"**Not met: {label} p99 < {limit} ms** (measured {p99:.0f} ms). In the same run the bare view's p99 "
+            f"**Not met: {label} p99 < {limit} ms** (measured {p99:.0f} ms, the worst of its rounds: "
+            + ", ".join(f"{x:.0f}" for x in page_p99s)
+            + " ms). In the same run the bare view's p99 "
             f"was {bare['p99']:.0f} ms (p50 {bare['p50']:.0f} ms): at {CONNECTIONS} connections on 2 cores shared "
             f"with wrk, a request queues behind about {CONNECTIONS // args.workers} others per worker (Little's law: "
             f"{CONNECTIONS} connections ÷ {bare['rps']:.0f} requests/s ≈ {1000 * CONNECTIONS / bare['rps']:.0f} ms).",
