@@ -1,8 +1,9 @@
 """What a worker would otherwise load on its first requests, loaded once in gunicorn's master before
-it forks the workers (preload_app): the URLconf, the translation catalogs, and every template
-compiled. gunicorn replaces each worker after max_requests; the new one starts warm, so its first
-visitors do not wait for the compiles (bench/RESULTS.md, "Throughput": at a thousand requests a
-second a worker is replaced every few seconds, and the cold ones made the slowest percent).
+it forks the workers (preload_app): the URLconf, the translation catalogs, every template compiled,
+and the cache's client library (redis: 40-60 ms to import, paid by a fresh worker's first page from
+the cache while the requests behind it wait). gunicorn replaces each worker after max_requests; the
+new one starts warm, so its first visitors do not wait (bench/RESULTS.md, "Throughput": at a thousand
+requests a second a worker is replaced every few seconds, and the cold ones made the slowest percent).
 
 Nothing here opens a database or cache connection: the workers must not share one.
 """
@@ -11,6 +12,7 @@ import logging
 import os
 
 from django.conf import settings
+from django.core.cache import caches
 from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
 from django.urls import get_resolver
 from django.utils import translation
@@ -53,4 +55,8 @@ def warm():
                 logger.debug("template %s not compiled ahead: %s", name, error)
                 continue
             compiled.append(name)
+    for alias in settings.CACHES:
+        # Django's Redis cache builds its client here, importing redis; its connection pools and
+        # sockets are made by the first command, in the worker.
+        getattr(caches[alias], "_cache", None)
     return compiled
