@@ -24,12 +24,12 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(admin_tools.Prompted, BaseGroupAdmin):
+class GroupAdmin(admin_tools.PromptedAdmin, BaseGroupAdmin):
     pass
 
 
 @admin.register(User)
-class UserAdmin(admin_tools.Prompted, BaseUserAdmin):
+class UserAdmin(admin_tools.PromptedAdmin, BaseUserAdmin):
     list_display = ["username", "phone", "first_name", "last_name", "organization", "is_staff"]
     list_filter = ["is_staff", "is_active", "groups", "organization"]
     list_select_related = ["organization"]

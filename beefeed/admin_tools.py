@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy
 from beefeed import photos
 from beefeed.forms import prompt
 
-CHOOSE_AN_ACTION = gettext_lazy("Choose an action")
+# The action menu's first, empty choice (a list: Django's ModelAdmin adds the actions to a copy of it).
+ACTION_PROMPT = [("", gettext_lazy("Choose an action"))]
 
 
-class Prompted:
+class PromptedAdmin:
     """Every select of an admin form opens with a prompt (beefeed.forms: "请选择", not Django's
     "---------"), and so does the action menu above a list. Every ModelAdmin and inline derives
     from it through the classes below (a test walks the admin to be sure)."""
@@ -26,19 +27,19 @@ class Prompted:
             prompt(field)
         return field
 
-    def get_action_choices(self, request, default_choices=None):
-        return super().get_action_choices(request, [("", CHOOSE_AN_ACTION)])
+    def get_action_choices(self, request, default_choices=ACTION_PROMPT):
+        return super().get_action_choices(request, default_choices)
 
 
-class ModelAdmin(Prompted, admin.ModelAdmin):
+class ModelAdmin(PromptedAdmin, admin.ModelAdmin):
     pass
 
 
-class TabularInline(Prompted, admin.TabularInline):
+class TabularInline(PromptedAdmin, admin.TabularInline):
     pass
 
 
-class StackedInline(Prompted, admin.StackedInline):
+class StackedInline(PromptedAdmin, admin.StackedInline):
     pass
 
 

@@ -2,11 +2,13 @@
 
 import io
 import re
+from io import StringIO
 
 import pytest
 from django import forms as django_forms
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db.models import FileField
 from django.test import RequestFactory
 from django.urls import reverse
@@ -165,10 +167,6 @@ def test_every_picture_field_in_every_admin_form_goes_through_the_pipeline(admin
 def test_no_select_in_the_admin_opens_on_dashes(client, admin_user):
     """Every list's action menu and every select of every add and change page opens with a prompt in
     Chinese ("请选择操作", "请选择"), never Django's "---------": walked over the demo district."""
-    from io import StringIO
-
-    from django.core.management import call_command
-
     call_command("load_demo", force=True, stdout=StringIO())
     client.force_login(admin_user)
     walked = []
